@@ -1,0 +1,207 @@
+"""Gradient-descent optimizers: SGD, Momentum and Adam, with decoupled weight decay.
+
+Every optimizer has the same interface::
+
+    opt = Adam(lr=1e-3)
+    opt.step(params, grads)     # updates the arrays in ``params`` IN PLACE
+
+``params`` and ``grads`` are dicts keyed ``"W1", "b1", …`` (``grads`` may be any mapping,
+e.g. what ``MLP.backward`` returns) with the same keys and shapes.  For one parameter ``W``
+with gradient ``g = dL/dW`` the updates are (η = ``lr``):
+
+* SGD:        W ← W − η g
+* Momentum:   v ← β v + g;           W ← W − η v
+* Adam:       m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;
+              m̂ = m / (1 − β₁ᵗ);      v̂ = v / (1 − β₂ᵗ);      W ← W − η m̂ / (√v̂ + ε)
+
+Decoupled weight decay (λ = ``weight_decay``, "AdamW"-style) is applied to weights only
+("W…" keys, see :func:`nnlib.regularizers.is_weight`)::
+
+    W ← W − η λ W
+
+It shrinks the weights directly instead of going through the gradient, so for Adam it is not
+rescaled by 1/√v̂.  For plain SGD it equals an L2 penalty of strength λ in the loss.
+
+State (velocities, moments, step count) lives in the optimizer, keyed by parameter name, in
+the parameter's dtype: float32 parameters stay float32.  Use a fresh optimizer (or
+``reset()``) for a new network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+
+import numpy as np
+
+from nnlib._checks import as_float_array, check_float
+from nnlib.regularizers import is_weight
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
+
+
+class Optimizer:
+    """Shared machinery: validation, weight decay and the per-parameter loop.
+
+    Subclasses implement ``_direction(name, g) -> u``, the step direction, so that
+    ``W ← W − lr · u``.
+    """
+
+    def __init__(self, lr: float, weight_decay: float = 0.0):
+        self.lr = lr
+        self.weight_decay = check_float(weight_decay, "weight_decay", low=0.0)
+        self.reset()
+
+    @property
+    def lr(self) -> float:
+        """The learning rate η (> 0, finite); may be changed between steps."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = check_float(value, "lr", low=0.0, low_inclusive=False)
+
+    def reset(self) -> None:
+        """Forget all state (velocities, moments, step count)."""
+        self.state: dict[str, dict[str, np.ndarray]] = {}
+        self.t = 0
+
+    def step(self, params: MutableMapping, grads: Mapping) -> None:
+        """One update of every array in ``params``, in place, using ``grads``.
+
+        Raises ``ValueError`` if the keys differ, a shape differs, or a gradient is NaN/inf.
+        Gradients in another float dtype are cast to the parameter's dtype.
+        """
+        pairs = _check_params_and_grads(params, grads)
+        self._check_state(pairs)  # all checks before any update: a failed step changes nothing
+        self.t += 1
+        for name, (W, g) in pairs.items():
+            g = g.astype(W.dtype, copy=False)
+            u = self._direction(name, W, g)
+            if self.weight_decay and is_weight(name):
+                # Uses W before this step's update: W ← W − η(u + λW).
+                u = u + self.weight_decay * W
+            W -= self.lr * u
+
+    def _direction(self, name: str, W: np.ndarray, g: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _check_state(self, pairs) -> None:
+        """Refuse parameters whose shape/dtype differs from the state kept for that name."""
+        for name, (W, _) in pairs.items():
+            for buf in self.state.get(name, {}).values():
+                if buf.shape != W.shape or buf.dtype != W.dtype:
+                    raise ValueError(
+                        f"params[{name!r}] has shape {W.shape} and dtype {W.dtype}, but this "
+                        f"{type(self).__name__} holds state of shape {buf.shape} and dtype "
+                        f"{buf.dtype} for it from an earlier network; create a new optimizer "
+                        "(or call .reset()) for a new network")
+
+    def _buffer(self, name: str, key: str, W: np.ndarray) -> np.ndarray:
+        """The zero-initialised state array ``key`` for parameter ``name`` (shape/dtype of W)."""
+        slot = self.state.setdefault(name, {})
+        if key not in slot:
+            slot[key] = np.zeros_like(W)
+        return slot[key]
+
+    def _repr_args(self) -> str:
+        return f"lr={self.lr:g}" + (f", weight_decay={self.weight_decay:g}"
+                                     if self.weight_decay else "")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._repr_args()})"
+
+
+def _check_params_and_grads(params, grads) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Validate and pair up ``params[k]`` (float ndarray) with ``grads[k]`` (same shape)."""
+    if not isinstance(params, MutableMapping):
+        raise TypeError(f"params must be a dict of arrays such as net.params, "
+                        f"got {type(params).__name__}")
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads must be a dict of arrays with the keys of params, "
+                        f"got {type(grads).__name__}")
+    missing = [k for k in params if k not in grads]
+    extra = [k for k in grads if k not in params]
+    if missing or extra:
+        raise ValueError(f"grads must have the same keys as params; missing in grads: {missing}, "
+                         f"not in params: {extra}")
+    pairs = {}
+    for k, W in params.items():
+        if not isinstance(W, np.ndarray):
+            # The update is in place, so a list or a scalar could never be changed.
+            raise TypeError(f"params[{k!r}] must be a numpy array (updated in place), "
+                            f"got {type(W).__name__}")
+        W = as_float_array(W, f"params[{k!r}]")
+        g = as_float_array(grads[k], f"grads[{k!r}]")
+        if g.shape != W.shape:
+            raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}], {W.shape}, "
+                             f"got shape {g.shape}")
+        pairs[k] = (W, g)
+    return pairs
+
+
+class SGD(Optimizer):
+    """Plain gradient descent:  W ← W − η g  (plus decoupled weight decay)."""
+
+    def __init__(self, lr: float, weight_decay: float = 0.0):
+        super().__init__(lr, weight_decay)
+
+    def _direction(self, name, W, g):
+        return g
+
+
+class Momentum(Optimizer):
+    """Heavy-ball momentum, learning rate *outside* the velocity (the PyTorch form):
+
+        v ← β v + g          W ← W − η v
+
+    v starts at 0.  With a constant gradient v tends to g / (1 − β), so the effective step
+    is η / (1 − β) — ten times η for β = 0.9.  Keeping η outside means changing the learning
+    rate mid-training rescales the whole step at once.
+    """
+
+    def __init__(self, lr: float, beta: float = 0.9, weight_decay: float = 0.0):
+        super().__init__(lr, weight_decay)
+        self.beta = check_float(beta, "beta", low=0.0, high=1.0, high_inclusive=False)
+
+    def _direction(self, name, W, g):
+        v = self._buffer(name, "v", W)
+        v *= self.beta
+        v += g
+        return v
+
+    def _repr_args(self):
+        return super()._repr_args() + f", beta={self.beta:g}"
+
+
+class Adam(Optimizer):
+    """Adam with bias correction (Kingma & Ba, 2015):
+
+        m ← β₁ m + (1 − β₁) g            v ← β₂ v + (1 − β₂) g²
+        m̂ = m / (1 − β₁ᵗ)                v̂ = v / (1 − β₂ᵗ)
+        W ← W − η m̂ / (√v̂ + ε)
+
+    t counts calls to ``step`` (starting at 1).  Without the correction the first steps would
+    be far too small, because m and v start at 0.  With ``weight_decay > 0`` this is AdamW.
+    """
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 0.0):
+        super().__init__(lr, weight_decay)
+        self.beta1 = check_float(beta1, "beta1", low=0.0, high=1.0, high_inclusive=False)
+        self.beta2 = check_float(beta2, "beta2", low=0.0, high=1.0, high_inclusive=False)
+        self.eps = check_float(eps, "eps", low=0.0, low_inclusive=False)
+
+    def _direction(self, name, W, g):
+        m = self._buffer(name, "m", W)
+        v = self._buffer(name, "v", W)
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * np.square(g)
+        m_hat = m / (1 - self.beta1 ** self.t)
+        v_hat = v / (1 - self.beta2 ** self.t)
+        return m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def _repr_args(self):
+        return (super()._repr_args()
+                + f", beta1={self.beta1:g}, beta2={self.beta2:g}, eps={self.eps:g}")

@@ -1,0 +1,141 @@
+"""Activation functions σ and their derivatives σ′, side by side.
+
+Each function takes ``z`` of any shape and returns an array of the same shape and
+dtype.  All are written so that |z| up to 1e3 (and beyond) gives finite values and
+no overflow warnings: exponentials are only ever taken of non-positive numbers.
+
+The table :data:`ACTIVATIONS` looks each one up by name; :func:`get_activation`
+validates the name.  ``softmax`` acts on a whole row, so it has no elementwise
+derivative — its backward pass is a Jacobian-vector product (:func:`softmax_backward`).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+from scipy import special
+
+from ._checks import as_float_array, check_choice
+
+_SQRT_2PI = np.sqrt(2.0 * np.pi)
+
+
+# --- identity:  σ(z) = z,  σ′(z) = 1 -----------------------------------------------
+def identity(z):
+    return z.copy()
+
+
+def identity_grad(z):
+    return np.ones_like(z)
+
+
+# --- ReLU:  σ(z) = max(0, z),  σ′(z) = 1 if z > 0 else 0 (we take σ′(0) = 0) ------
+def relu(z):
+    return np.maximum(z, 0).astype(z.dtype, copy=False)
+
+
+def relu_grad(z):
+    return (z > 0).astype(z.dtype)
+
+
+# --- sigmoid:  σ(z) = 1 / (1 + e^{-z}),  σ′(z) = σ(z)(1 − σ(z)) ---------------------
+def sigmoid(z):
+    # expit evaluates e^{-|z|} internally, so it never overflows.
+    return special.expit(z)
+
+
+def sigmoid_grad(z):
+    s = special.expit(z)
+    return s * (1 - s)
+
+
+# --- tanh:  σ(z) = tanh(z),  σ′(z) = 1 − tanh²(z) -----------------------------------
+def tanh(z):
+    return np.tanh(z)
+
+
+def tanh_grad(z):
+    t = np.tanh(z)
+    return 1 - t * t
+
+
+# --- SiLU (swish):  σ(z) = z·sigmoid(z),  σ′(z) = s + z·s(1 − s) with s = sigmoid(z) -
+def silu(z):
+    return z * special.expit(z)
+
+
+def silu_grad(z):
+    s = special.expit(z)
+    return s + z * s * (1 - s)
+
+
+# --- GELU (exact):  σ(z) = z·Φ(z),  σ′(z) = Φ(z) + z·φ(z) --------------------------
+# Φ is the standard normal CDF (scipy.special.ndtr), φ its density.
+def gelu(z):
+    return z * special.ndtr(z)
+
+
+def gelu_grad(z):
+    # exp(-z²/2) underflows to 0 for large |z| — harmless, and no warning is raised.
+    phi = np.exp(-0.5 * z * z) / z.dtype.type(_SQRT_2PI)
+    return special.ndtr(z) + z * phi
+
+
+# --- softmax (over the last axis):  softmax(z)_k = e^{z_k − m} / Σ_j e^{z_j − m} ------
+# Subtracting the row maximum m changes nothing mathematically but keeps every
+# exponent ≤ 0, so e^{…} ≤ 1 can never overflow.
+def softmax(z):
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_grad(z):
+    raise ValueError("softmax has no elementwise derivative: each output depends on the "
+                     "whole row; use softmax_backward(da, a) for its Jacobian-vector product")
+
+
+def softmax_backward(da, a):
+    """δ = J_softmaxᵀ · da for each row: ``delta = a * (da - sum(da * a, axis=-1))``."""
+    return a * (da - np.sum(da * a, axis=-1, keepdims=True))
+
+
+class Activation(NamedTuple):
+    """One activation: its name, value ``f(z)`` and elementwise derivative ``df(z)``."""
+
+    name: str
+    f: Callable
+    df: Callable
+
+    def __call__(self, z):
+        return self.f(as_float_array(z, "z", allow_nonfinite=False))
+
+    def derivative(self, z):
+        """σ′(z), elementwise (softmax raises: it is not elementwise)."""
+        return self.df(as_float_array(z, "z"))
+
+    def backward(self, da, z, a):
+        """δ = ∂L/∂z from ``da`` = ∂L/∂a, the layer input ``z`` and output ``a``."""
+        if self.name == "softmax":
+            return softmax_backward(da, a)
+        return da * self.df(z)
+
+
+ACTIVATIONS = {
+    "identity": Activation("identity", identity, identity_grad),
+    "relu": Activation("relu", relu, relu_grad),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_grad),
+    "tanh": Activation("tanh", tanh, tanh_grad),
+    "silu": Activation("silu", silu, silu_grad),
+    "gelu": Activation("gelu", gelu, gelu_grad),
+    "softmax": Activation("softmax", softmax, softmax_grad),
+}
+
+#: Activations usable in hidden layers (elementwise ones).
+HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
+
+
+def get_activation(name: str) -> Activation:
+    """Look an activation up by name, e.g. ``get_activation("relu")``."""
+    return ACTIVATIONS[check_choice(name, "activation", ACTIVATIONS)]

@@ -1,0 +1,15 @@
+"""Layers, each with its forward and backward pass side by side in its own file.
+
+``out, cache = layer.forward(x, train, rng)`` and ``dx, grads = layer.backward(dout, cache)``.
+"""
+
+from .activation import ActivationLayer
+from .base import Layer, Sequential, chain_backward, chain_forward
+from .batchnorm import BatchNorm
+from .dense import Dense
+from .dropout import Dropout
+from .layernorm import LayerNorm
+from .residual import Residual
+
+__all__ = ["Layer", "Sequential", "Dense", "ActivationLayer", "Dropout", "BatchNorm", "LayerNorm", "Residual",
+           "chain_forward", "chain_backward"]

@@ -1,0 +1,35 @@
+"""Activation layer:  a = σ(z), applied elementwise (softmax: per row).
+
+Backward:  δ = ∂L/∂z = ∂L/∂a ⊙ σ′(z)   (softmax: a Jacobian-vector product per row).
+"""
+
+from __future__ import annotations
+
+from ..activations import get_activation
+from .base import Layer
+
+
+class ActivationLayer(Layer):
+    """a = σ(z) for the activation called ``name`` (see :data:`nnlib.activations.ACTIVATIONS`)."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.activation = get_activation(name)
+
+    @property
+    def name(self):
+        return self.activation.name
+
+    def _forward(self, z, train, rng):
+        a = self.activation.f(z)
+        return a, (z, a)
+
+    def _backward(self, da, cache):
+        z, a = cache
+        return self.activation.backward(da, z, a), {}
+
+    def _out_shape(self, cache):
+        return cache[1].shape
+
+    def __repr__(self):
+        return f"ActivationLayer({self.name!r})"

@@ -1,0 +1,65 @@
+"""Dense (fully connected) layer:  z = a_prev @ W.T + b.
+
+Shapes: ``a_prev`` (n, h_prev), ``W`` (h, h_prev), ``b`` (h,), ``z`` (n, h).
+
+Backward, given ``delta`` = ∂L/∂z of shape (n, h):
+
+    dW      = delta.T @ a_prev      # (h, h_prev): Σ over the batch of δ_i a_iᵀ
+    db      = delta.sum(axis=0)     # (h,):        the bias was broadcast to every row
+    da_prev = delta @ W             # (n, h_prev): sent on to the previous layer
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import as_float_array, check_dtype, check_int, check_rng
+from ..initializers import get_initializer
+from .base import Layer
+
+
+class Dense(Layer):
+    """z = a_prev @ W.T + b.  ``b=None`` builds a layer without bias (used before batch norm)."""
+
+    def __init__(self, W, b=None):
+        super().__init__()
+        W = as_float_array(W, "W", ndim=2)
+        self.params["W"] = W
+        if b is not None:
+            b = as_float_array(b, "b", ndim=1)
+            if b.shape != (W.shape[0],):
+                raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
+            if b.dtype != W.dtype:
+                raise TypeError(f"b has dtype {b.dtype} but W has dtype {W.dtype}")
+            self.params["b"] = b
+
+    @classmethod
+    def create(cls, h_prev, h, init="he_normal", rng=0, dtype=np.float64, bias=True):
+        """A new layer mapping ``h_prev`` features to ``h``, weights from the initialiser ``init``."""
+        h_prev, h = check_int(h_prev, "h_prev"), check_int(h, "h")
+        dtype = check_dtype(dtype)
+        W = get_initializer(init)((h, h_prev), check_rng(rng), dtype) if isinstance(init, str) \
+            else init((h, h_prev), check_rng(rng), dtype)
+        return cls(W, np.zeros(h, dtype=dtype) if bias else None)
+
+    def _check_input(self, x):
+        x = super()._check_input(x)
+        if x.shape[1] != self.params["W"].shape[1]:
+            raise ValueError(f"a_prev must have {self.params['W'].shape[1]} columns (W has shape "
+                             f"{self.params['W'].shape}), got shape {x.shape}")
+        return x
+
+    def _forward(self, a_prev, train, rng):
+        z = a_prev @ self.params["W"].T                       # (n, h)
+        if "b" in self.params:
+            z += self.params["b"]                             # b broadcast over the n rows
+        return z, a_prev
+
+    def _backward(self, delta, a_prev):
+        grads = {"W": delta.T @ a_prev}                       # (h, h_prev)
+        if "b" in self.params:
+            grads["b"] = delta.sum(axis=0)                    # (h,)
+        return delta @ self.params["W"], grads                # (n, h_prev)
+
+    def _out_shape(self, a_prev):
+        return (a_prev.shape[0], self.params["W"].shape[0])

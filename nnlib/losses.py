@@ -1,0 +1,160 @@
+"""Losses, each with its value and its gradient δ^(L) = ∂L/∂z^(L), side by side.
+
+All three are averaged over the batch of ``n`` rows, and each is paired with the
+output head that makes its gradient simple:
+
+=================  ===========  ==========================================  =================
+loss               head         L                                           δ^(L) = ∂L/∂z^(L)
+=================  ===========  ==========================================  =================
+``mse``            identity     (1/2n) Σ_i ‖a_i − y_i‖²                      (a − y) / n
+``bce``            sigmoid      (1/n) Σ_i [softplus(z_i) − y_i z_i]          (sigmoid(z) − y) / n
+``cross_entropy``  softmax      (1/n) Σ_i [logsumexp(z_i) − z_{i, y_i}]      (softmax(z) − Y) / n
+=================  ===========  ==========================================  =================
+
+The two cross-entropies take the *logits* ``z`` (before the head), never the
+probabilities: ``log(sigmoid(z))`` computed as ``−softplus(−z)`` stays finite for any z,
+whereas ``log(0.0)`` after a saturated sigmoid is ``−inf``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from ._checks import as_float_array, check_choice
+from .activations import sigmoid, softmax
+
+HEAD_LOSS = {"identity": "mse", "sigmoid": "bce", "softmax": "cross_entropy"}
+
+
+def _targets_like(y, z, name_z):
+    """Validate ``y`` for a regression/binary loss and give it ``z``'s shape and dtype."""
+    if isinstance(y, np.ndarray) and y.dtype.kind in "iub":
+        y = y.astype(z.dtype)
+    y = as_float_array(y, "y", ndim=(1, 2))
+    if y.shape[0] != z.shape[0]:
+        raise ValueError(f"y must have one row per sample of {name_z}: {name_z} has "
+                         f"{z.shape[0]} rows, y has {y.shape[0]}")
+    if y.ndim == 1:
+        if z.shape[1] != 1:
+            raise ValueError(f"y of shape {y.shape} fits a single output, but {name_z} has "
+                             f"shape {z.shape}; pass y of shape {z.shape}")
+        y = y[:, None]
+    if y.shape != z.shape:
+        raise ValueError(f"y must have the shape of {name_z} {z.shape}, got {y.shape}")
+    return y.astype(z.dtype, copy=False)
+
+
+def _logits(z, name="z"):
+    return as_float_array(z, name, ndim=2)
+
+
+# --- mean squared error ------------------------------------------------------------
+def mse(a, y) -> float:
+    """L = (1/2n) Σ_i ‖a_i − y_i‖² for predictions ``a`` (n, k) and targets ``y``."""
+    a = _logits(a, "a")
+    y = _targets_like(y, a, "a")
+    return float(0.5 * np.sum((a - y) ** 2) / a.shape[0])
+
+
+def mse_grad(a, y):
+    """∂L/∂a = (a − y) / n, shape (n, k)."""
+    a = _logits(a, "a")
+    return (a - _targets_like(y, a, "a")) / a.dtype.type(a.shape[0])
+
+
+# --- binary cross-entropy from logits --------------------------------------------
+def bce(z, y) -> float:
+    """L = −(1/n) Σ [y log σ(z) + (1 − y) log(1 − σ(z))] = (1/n) Σ [softplus(z) − y z]."""
+    z = _logits(z)
+    y = _binary_targets(y, z)
+    # softplus(z) = logaddexp(0, z) never overflows.
+    return float(np.sum(np.logaddexp(0, z) - y * z) / z.shape[0])
+
+
+def bce_grad(z, y):
+    """∂L/∂z = (σ(z) − y) / n, shape (n, 1)."""
+    z = _logits(z)
+    return (sigmoid(z) - _binary_targets(y, z)) / z.dtype.type(z.shape[0])
+
+
+def _binary_targets(y, z):
+    y = _targets_like(y, z, "z")
+    if not np.all((y == 0) | (y == 1)):
+        bad = y[(y != 0) & (y != 1)][0]
+        raise ValueError(f"y for binary cross-entropy must be 0 or 1, got the value {bad}")
+    return y
+
+
+# --- softmax cross-entropy from logits ------------------------------------------
+def cross_entropy(z, y) -> float:
+    """L = (1/n) Σ_i [logsumexp(z_i) − z_{i, y_i}] for integer labels or one-hot ``y``."""
+    z = _logits(z)
+    Y = one_hot_targets(y, z)
+    return float(np.sum(special.logsumexp(z, axis=1) - np.sum(Y * z, axis=1)) / z.shape[0])
+
+
+def cross_entropy_grad(z, y):
+    """∂L/∂z = (softmax(z) − Y) / n with Y the one-hot targets, shape (n, k)."""
+    z = _logits(z)
+    return (softmax(z) - one_hot_targets(y, z)) / z.dtype.type(z.shape[0])
+
+
+def one_hot_targets(y, z):
+    """Turn labels ``y`` (n,) in 0…k−1, or one-hot (n, k), into a one-hot matrix like ``z``."""
+    n, k = z.shape
+    y_arr = np.asarray(y)
+    if y_arr.dtype.kind in "iu" and y_arr.ndim == 1:
+        if y_arr.shape[0] != n:
+            raise ValueError(f"y must have one label per row of z: z has {n} rows, y has {y_arr.shape[0]}")
+        if y_arr.size and (y_arr.min() < 0 or y_arr.max() >= k):
+            bad = y_arr[(y_arr < 0) | (y_arr >= k)][0]
+            raise ValueError(f"labels y must lie in 0..{k - 1} for {k} outputs, got the label {bad}")
+        Y = np.zeros((n, k), dtype=z.dtype)
+        Y[np.arange(n), y_arr] = 1
+        return Y
+    if y_arr.ndim == 2:
+        Y = _targets_like(y, z, "z")
+        if not np.allclose(Y.sum(axis=1), 1) or np.any(Y < 0):
+            raise ValueError("one-hot y must have non-negative rows that sum to 1")
+        return Y
+    raise TypeError(f"y for cross-entropy must be integer labels of shape ({n},) or one-hot of "
+                    f"shape ({n}, {k}), got shape {y_arr.shape} and dtype {y_arr.dtype}")
+
+
+LOSSES = {
+    "mse": (mse, mse_grad),
+    "bce": (bce, bce_grad),
+    "cross_entropy": (cross_entropy, cross_entropy_grad),
+}
+
+
+def loss_and_delta(name: str, z_L, y):
+    """Return ``(L, delta_L)`` for the loss ``name`` at the network's last pre-activation.
+
+    For ``mse`` (identity head) ``z_L`` equals the output ``a^(L)``; for the two
+    cross-entropies it is the logits.  ``delta_L`` has the shape of ``z_L``.
+    """
+    value, grad = LOSSES[check_choice(name, "loss", LOSSES)]
+    return value(z_L, y), grad(z_L, y)
+
+
+def accuracy(a_L, y, head: str):
+    """Fraction of correct predictions, or ``None`` for a regression (identity) head.
+
+    sigmoid head: predict 1 where a > 0.5; softmax head: predict the arg-max.
+    """
+    check_choice(head, "head", HEAD_LOSS)
+    if head == "identity":
+        return None
+    a_L = as_float_array(a_L, "a_L", ndim=2)
+    if head == "sigmoid":
+        pred = (a_L[:, 0] > 0.5).astype(int)
+        truth = np.asarray(y).reshape(-1)
+    else:
+        pred = np.argmax(a_L, axis=1)
+        y_arr = np.asarray(y)
+        truth = np.argmax(y_arr, axis=1) if y_arr.ndim == 2 else y_arr
+    if truth.shape[0] != pred.shape[0]:
+        raise ValueError(f"y must have one entry per row of a_L ({pred.shape[0]}), got {truth.shape[0]}")
+    return float(np.mean(pred == truth))

@@ -1,0 +1,102 @@
+"""Save and load parameter dicts as ``.npz`` archives — plain arrays, never pickles.
+
+    path = save_params("moons_mlp.npz", net.params)
+    params = load_params(path)          # {"W1": array, "b1": array, ...}
+
+An ``.npz`` file is a zip of ``.npy`` arrays, one per key.  We read it with
+``allow_pickle=False``: a pickle can run arbitrary code when it is loaded, so a file that
+contains an object array is refused instead of being unpickled.
+
+Both functions add the ``.npz`` suffix when it is missing (as ``numpy.savez`` does), so
+``save_params("model", p)`` and ``load_params("model")`` refer to the same file.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from nnlib._checks import as_float_array
+
+__all__ = ["save_params", "load_params"]
+
+
+def _npz_path(path, name: str = "path") -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (str or pathlib.Path), "
+                        f"got {type(path).__name__}")
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+
+def save_params(path, params: Mapping) -> Path:
+    """Write ``params`` (dict name -> float array) to the ``.npz`` file ``path``.
+
+    Keys must be non-empty strings; values float32/float64 numpy arrays with finite entries
+    (dtype and shape are kept exactly).  Returns the path written.
+    """
+    path = _npz_path(path)
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of arrays such as net.params, "
+                        f"got {type(params).__name__}")
+    arrays = {}
+    for k, v in params.items():
+        if not isinstance(k, str) or not k:
+            raise TypeError(f"params keys must be non-empty strings such as 'W1', got {k!r}")
+        if not isinstance(v, np.ndarray):
+            raise TypeError(f"params[{k!r}] must be a numpy array, got {type(v).__name__}")
+        arrays[k] = as_float_array(v, f"params[{k!r}]")
+    _write_npz(path, arrays)
+    return path
+
+
+def _write_npz(path: Path, arrays: dict) -> None:
+    """Like ``np.savez`` but with ``allow_pickle=False`` and any key name (even 'file').
+
+    Writes to a temporary file first so that an error never leaves a half-written archive.
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
+            for k, arr in arrays.items():
+                with zf.open(k + ".npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, arr, allow_pickle=False)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def load_params(path) -> dict:
+    """Read a ``.npz`` file written by :func:`save_params` into a dict name -> array.
+
+    Raises ``FileNotFoundError`` if it does not exist and ``ValueError`` if it is not an
+    ``.npz`` archive or holds an object (pickled) array.
+    """
+    path = _npz_path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no parameter file at {str(path)!r}")
+    try:
+        npz = np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        # np.load treats anything that is not npy/npz as a possible pickle and refuses it.
+        raise ValueError(f"{str(path)!r} is not an .npz archive of arrays; "
+                         "save parameters with save_params") from exc
+    if not isinstance(npz, np.lib.npyio.NpzFile):
+        raise ValueError(f"{str(path)!r} holds a single .npy array, not an .npz archive of "
+                         "named parameters; save with save_params")
+    with npz:
+        return {k: _read_member(npz, k, path) for k in npz.files}
+
+
+def _read_member(npz, key: str, path: Path) -> np.ndarray:
+    try:
+        return npz[key]
+    except ValueError as exc:
+        raise ValueError(f"{str(path)!r} contains an object array under key {key!r}; "
+                         "refusing to unpickle it (unpickling can run arbitrary code). "
+                         "Only plain numeric arrays can be loaded.") from exc

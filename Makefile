@@ -32,7 +32,7 @@ venv: $(STAMP)
 
 $(VPY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
-	  echo "error: '$(PYTHON)' must be Python 3.10 or newer; found: $$($(PYTHON) --version 2>&1 || echo none)." >&2; \
+	  echo "error: '$(PYTHON)' must be Python 3.10 or newer; found: $$($(PYTHON) --version 2>&1 | head -n 1 || true)." >&2; \
 	  echo "       Install one, or point make at it: make PYTHON=/path/to/python3.11 ..." >&2; \
 	  exit 1; }
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }

@@ -2,20 +2,7 @@ import numpy as np
 import pytest
 
 from nnlib import regularizers as reg
-
-
-def _central_difference(f, x, eps=1e-6):
-    """dF/dx by central differences, one entry at a time (x is modified and restored)."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        fp = f()
-        x[i] = old - eps
-        fm = f()
-        x[i] = old
-        g[i] = (fp - fm) / (2 * eps)
-    return g
+from nnlib.gradcheck import numerical_gradient
 
 
 def _params(seed=0, dtype=np.float64):
@@ -54,7 +41,7 @@ def test_gradient_matches_central_differences(penalty, grad, include_biases):
     g = grad(p, lam, include_biases=include_biases)
     assert set(g) == set(p)
     for k in p:
-        num = _central_difference(lambda: penalty(p, lam, include_biases=include_biases), p[k])
+        num = numerical_gradient(lambda: penalty(p, lam, include_biases=include_biases), p[k])
         np.testing.assert_allclose(g[k], num, rtol=1e-6, atol=1e-8, err_msg=k)
 
 

@@ -1,8 +1,8 @@
 """Small synthetic data sets for the chapters: 1-D regression curves and 2-D classification.
 
-Every generator has the form ``make_<name>(n, noise, seed, dtype) -> (X, y)`` and draws all its
-randomness from ``seed`` (an int, or a ``numpy.random.Generator`` to continue a stream):
-the same seed always gives the same arrays.
+Every generator has the form ``make_<name>(n, noise, seed, *, dtype, …) -> (X, y)``; options
+such as ``k`` or ``dtype`` are keyword-only.  All randomness comes from ``seed`` (an int, or a
+``numpy.random.Generator`` to continue a stream): the same seed always gives the same arrays.
 
 1-D regression (x uniform in [−1, 1];  y = f(x) + noise · ε,  ε ~ N(0, 1)):
 
@@ -106,22 +106,22 @@ def _make_regression(name, n, noise, seed, dtype):
     return X.astype(dtype), y.astype(dtype)
 
 
-def make_sine(n=200, noise=0.1, seed=0, dtype=np.float64):
+def make_sine(n=200, noise=0.1, seed=0, *, dtype=np.float64):
     """y = sin(π x) + noise·ε on x ∈ [−1, 1].  Returns X (n, 1), y (n, 1)."""
     return _make_regression("sine", n, noise, seed, dtype)
 
 
-def make_step(n=200, noise=0.1, seed=0, dtype=np.float64):
+def make_step(n=200, noise=0.1, seed=0, *, dtype=np.float64):
     """y = [x ≥ 0] + noise·ε on x ∈ [−1, 1] (a unit step at 0).  Returns X (n, 1), y (n, 1)."""
     return _make_regression("step", n, noise, seed, dtype)
 
 
-def make_abs(n=200, noise=0.1, seed=0, dtype=np.float64):
+def make_abs(n=200, noise=0.1, seed=0, *, dtype=np.float64):
     """y = |x| + noise·ε on x ∈ [−1, 1].  Returns X (n, 1), y (n, 1)."""
     return _make_regression("abs", n, noise, seed, dtype)
 
 
-def make_bumpy(n=200, noise=0.05, seed=0, dtype=np.float64):
+def make_bumpy(n=200, noise=0.05, seed=0, *, dtype=np.float64):
     """Three Gaussian bumps (see the module docstring) + noise·ε on x ∈ [−1, 1].
 
     Returns X (n, 1), y (n, 1).
@@ -151,7 +151,7 @@ def _classification_args(n, noise, seed, dtype, k):
     return n, noise, check_rng(seed, "seed"), check_dtype(dtype)
 
 
-def make_moons(n=200, noise=0.1, seed=0, dtype=np.float64):
+def make_moons(n=200, noise=0.1, seed=0, *, dtype=np.float64):
     """Two interleaving half circles.  Returns X (n, 2), y (n,) in {0, 1}.
 
     Class 0: (cos t, sin t);  class 1: (1 − cos t, ½ − sin t),  t ~ U[0, π];
@@ -166,7 +166,7 @@ def make_moons(n=200, noise=0.1, seed=0, dtype=np.float64):
     return _finish([upper - shift, lower - shift], noise, rng, dtype)
 
 
-def make_circles(n=200, noise=0.05, seed=0, factor=0.5, dtype=np.float64):
+def make_circles(n=200, noise=0.05, seed=0, *, factor=0.5, dtype=np.float64):
     """Two concentric circles: label 0 at radius 1, label 1 at radius ``factor`` (0 < factor < 1).
 
     Returns X (n, 2), y (n,) in {0, 1}.
@@ -181,7 +181,7 @@ def make_circles(n=200, noise=0.05, seed=0, factor=0.5, dtype=np.float64):
     return _finish(parts, noise, rng, dtype)
 
 
-def make_spirals(n=200, k=2, noise=0.05, seed=0, turns=1.0, dtype=np.float64):
+def make_spirals(n=200, noise=0.05, seed=0, *, k=2, turns=1.0, dtype=np.float64):
     """``k`` interleaved spiral arms; label j = arm j.  Returns X (n, 2), y (n,) in 0 … k−1.
 
     Arm j:  r = 0.1 + 0.9 s,  θ = 2π j / k + 2π · turns · s,  s ~ U[0, 1],
@@ -199,7 +199,7 @@ def make_spirals(n=200, k=2, noise=0.05, seed=0, turns=1.0, dtype=np.float64):
     return _finish(parts, noise, rng, dtype)
 
 
-def make_xor(n=200, noise=0.1, seed=0, dtype=np.float64):
+def make_xor(n=200, noise=0.1, seed=0, *, dtype=np.float64):
     """Points uniform in the quadrants of [−1, 1]²; label 1 where x₁·x₂ < 0 (before jitter).
 
     Each class gets n/2 points, split evenly between its two quadrants.  Returns X (n, 2), y (n,).
@@ -246,8 +246,8 @@ def train_val_split(X, y, val_fraction=0.25, seed=0) -> Dataset:
     return Dataset(X[tr], y[tr], X[val], y[val])
 
 
-def load_dataset(name: str, n=200, noise=None, val_fraction=0.25, seed=0, dtype=np.float64,
-                 **kwargs) -> Dataset:
+def load_dataset(name: str, n=200, noise=None, val_fraction=0.25, seed=0, *,
+                 dtype=np.float64, **kwargs) -> Dataset:
     """Make the data set ``name`` (one of :data:`DATASETS`) and split it for training.
 
     ``noise=None`` uses the generator's default; extra keyword arguments go to the generator

@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlib import datasets as ds
 
@@ -179,3 +181,27 @@ def test_load_dataset_options():
 def test_load_dataset_unknown_name_lists_names():
     with pytest.raises(ValueError, match="'sine'.*'moons'.*'xor'"):
         ds.load_dataset("mnist")
+
+
+def test_generators_share_the_positional_order_n_noise_seed():
+    for make in ALL:
+        X1, _ = make(30, 0.0, 4)
+        X2, _ = make(n=30, noise=0.0, seed=4)
+        np.testing.assert_array_equal(X1, X2)
+    with pytest.raises(TypeError):
+        ds.make_spirals(30, 0.0, 4, 3)        # k is keyword-only
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2, 60), frac=st.floats(0.05, 0.95), seed=st.integers(0, 2**31))
+def test_train_val_split_is_a_partition(n, frac, seed):
+    X = np.arange(n, dtype=float)[:, None]
+    y = np.arange(n)
+    try:
+        d = ds.train_val_split(X, y, val_fraction=frac, seed=seed)
+    except ValueError as exc:                    # only when a side would be empty
+        assert "at least 1" in str(exc)
+        return
+    assert len(d.y_val) == round(frac * n)
+    np.testing.assert_array_equal(np.sort(np.concatenate([d.y_train, d.y_val])), y)
+    np.testing.assert_array_equal(d.X_train[:, 0], d.y_train)

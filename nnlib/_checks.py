@@ -32,6 +32,12 @@ def as_float_array(x, name: str, ndim: int | tuple[int, ...] | None = None,
     raise ``TypeError``: silently converting them hides mistakes such as
     passing class labels where features were expected.
     """
+    if type(x) is np.ndarray and x.dtype.char in "fd" and (
+            ndim is None or x.ndim == ndim or (isinstance(ndim, tuple) and x.ndim in ndim)):
+        # The common, valid case kept cheap: it runs several times in every training step.
+        if not allow_nonfinite and not np.isfinite(x).all():
+            _raise_nonfinite(x, name)
+        return x
     if isinstance(x, np.ndarray):
         arr = x
     else:
@@ -53,11 +59,15 @@ def as_float_array(x, name: str, ndim: int | tuple[int, ...] | None = None,
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
-    if not allow_nonfinite and arr.size and not np.all(np.isfinite(arr)):
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(f"{name} must contain only finite numbers, got {bad} NaN/inf "
-                         f"entr{'y' if bad == 1 else 'ies'} in {_describe(arr)}")
+    if not allow_nonfinite and not np.isfinite(arr).all():
+        _raise_nonfinite(arr, name)
     return arr
+
+
+def _raise_nonfinite(arr, name):
+    bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+    raise ValueError(f"{name} must contain only finite numbers, got {bad} NaN/inf "
+                     f"entr{'y' if bad == 1 else 'ies'} in {_describe(arr)}")
 
 
 def check_shape(arr: np.ndarray, name: str, shape: tuple) -> None:

@@ -19,8 +19,6 @@ whereas ``log(0.0)`` after a saturated sigmoid is ``−inf``.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
-
 from ._checks import as_float_array, check_choice
 from .activations import sigmoid, softmax
 
@@ -49,55 +47,77 @@ def _logits(z, name="z"):
     return as_float_array(z, name, ndim=2)
 
 
+# Each loss has a core ``_name(z, Y) -> (L, delta)`` on validated arrays, computing the
+# value and the gradient from shared intermediates; the public functions validate first.
+
 # --- mean squared error ------------------------------------------------------------
+def _mse(a, Y):
+    err = a - Y                                            # (n, k)
+    n = a.shape[0]
+    return float(0.5 * np.sum(err * err) / n), err / a.dtype.type(n)
+
+
 def mse(a, y) -> float:
     """L = (1/2n) Σ_i ‖a_i − y_i‖² for predictions ``a`` (n, k) and targets ``y``."""
     a = _logits(a, "a")
-    y = _targets_like(y, a, "a")
-    return float(0.5 * np.sum((a - y) ** 2) / a.shape[0])
+    return _mse(a, _targets_like(y, a, "a"))[0]
 
 
 def mse_grad(a, y):
     """∂L/∂a = (a − y) / n, shape (n, k)."""
     a = _logits(a, "a")
-    return (a - _targets_like(y, a, "a")) / a.dtype.type(a.shape[0])
+    return _mse(a, _targets_like(y, a, "a"))[1]
 
 
 # --- binary cross-entropy from logits --------------------------------------------
+def _bce(z, Y):
+    n = z.shape[0]
+    # softplus(z) = logaddexp(0, z) never overflows.
+    value = float(np.sum(np.logaddexp(0, z) - Y * z) / n)
+    return value, (sigmoid(z) - Y) / z.dtype.type(n)
+
+
 def bce(z, y) -> float:
     """L = −(1/n) Σ [y log σ(z) + (1 − y) log(1 − σ(z))] = (1/n) Σ [softplus(z) − y z]."""
     z = _logits(z)
-    y = _binary_targets(y, z)
-    # softplus(z) = logaddexp(0, z) never overflows.
-    return float(np.sum(np.logaddexp(0, z) - y * z) / z.shape[0])
+    return _bce(z, _binary_targets(y, z))[0]
 
 
 def bce_grad(z, y):
     """∂L/∂z = (σ(z) − y) / n, shape (n, 1)."""
     z = _logits(z)
-    return (sigmoid(z) - _binary_targets(y, z)) / z.dtype.type(z.shape[0])
+    return _bce(z, _binary_targets(y, z))[1]
 
 
 def _binary_targets(y, z):
     y = _targets_like(y, z, "z")
-    if not np.all((y == 0) | (y == 1)):
+    if np.any(y * (1 - y)):  # zero exactly when every entry is 0 or 1
         bad = y[(y != 0) & (y != 1)][0]
         raise ValueError(f"y for binary cross-entropy must be 0 or 1, got the value {bad}")
     return y
 
 
 # --- softmax cross-entropy from logits ------------------------------------------
+def _cross_entropy(z, Y):
+    n = z.shape[0]
+    shifted = z - np.max(z, axis=1, keepdims=True)         # every exponent ≤ 0
+    e = np.exp(shifted)
+    total = np.sum(e, axis=1, keepdims=True)
+    # L_i = logsumexp(z_i) − z_{i,y_i} = log Σ e^{shifted} − shifted_{y_i}
+    value = float(np.sum(np.log(total)) - np.sum(Y * shifted)) / n
+    return value, (e / total - Y) / z.dtype.type(n)
+
+
 def cross_entropy(z, y) -> float:
     """L = (1/n) Σ_i [logsumexp(z_i) − z_{i, y_i}] for integer labels or one-hot ``y``."""
     z = _logits(z)
-    Y = one_hot_targets(y, z)
-    return float(np.sum(special.logsumexp(z, axis=1) - np.sum(Y * z, axis=1)) / z.shape[0])
+    return _cross_entropy(z, one_hot_targets(y, z))[0]
 
 
 def cross_entropy_grad(z, y):
     """∂L/∂z = (softmax(z) − Y) / n with Y the one-hot targets, shape (n, k)."""
     z = _logits(z)
-    return (softmax(z) - one_hot_targets(y, z)) / z.dtype.type(z.shape[0])
+    return _cross_entropy(z, one_hot_targets(y, z))[1]
 
 
 def one_hot_targets(y, z):
@@ -110,9 +130,7 @@ def one_hot_targets(y, z):
         if y_arr.size and (y_arr.min() < 0 or y_arr.max() >= k):
             bad = y_arr[(y_arr < 0) | (y_arr >= k)][0]
             raise ValueError(f"labels y must lie in 0..{k - 1} for {k} outputs, got the label {bad}")
-        Y = np.zeros((n, k), dtype=z.dtype)
-        Y[np.arange(n), y_arr] = 1
-        return Y
+        return np.eye(k, dtype=z.dtype)[y_arr]
     if y_arr.ndim == 2:
         Y = _targets_like(y, z, "z")
         if not np.allclose(Y.sum(axis=1), 1) or np.any(Y < 0):
@@ -127,6 +145,8 @@ LOSSES = {
     "bce": (bce, bce_grad),
     "cross_entropy": (cross_entropy, cross_entropy_grad),
 }
+_CORES = {"mse": (_mse, _targets_like), "bce": (_bce, _binary_targets),
+          "cross_entropy": (_cross_entropy, one_hot_targets)}
 
 
 def loss_and_delta(name: str, z_L, y):
@@ -135,8 +155,10 @@ def loss_and_delta(name: str, z_L, y):
     For ``mse`` (identity head) ``z_L`` equals the output ``a^(L)``; for the two
     cross-entropies it is the logits.  ``delta_L`` has the shape of ``z_L``.
     """
-    value, grad = LOSSES[check_choice(name, "loss", LOSSES)]
-    return value(z_L, y), grad(z_L, y)
+    core, targets = _CORES[check_choice(name, "loss", LOSSES)]
+    z_L = _logits(z_L, "z_L")
+    Y = targets(y, z_L, "z_L") if targets is _targets_like else targets(y, z_L)
+    return core(z_L, Y)
 
 
 def accuracy(a_L, y, head: str):

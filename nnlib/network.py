@@ -26,7 +26,6 @@ from ._checks import (as_float_array, check_choice, check_dtype, check_float, ch
 from .activations import HIDDEN_ACTIVATIONS
 from .layers import (ActivationLayer, BatchNorm, Dense, Dropout, LayerNorm, Residual,
                      Sequential, chain_backward)
-from .layers.base import ChainCache
 from .losses import HEAD_LOSS
 
 NORMS = (None, "batch", "layer")
@@ -194,17 +193,17 @@ class MLP:
         dout = delta_L
         for l in range(self.L, 0, -1):
             block, chain_cache = self.blocks[l - 1], cache.blocks[l - 1]
-            if l == self.L:  # start below the head: delta_L is already ∂L/∂z^(L)
-                layers = block.layers[:1]
-                chain_cache = ChainCache(chain_cache.caches[:1], chain_cache.outs[:1])
-            else:
-                layers = block.layers
-            dh, layer_grads, douts = chain_backward(layers, dout, chain_cache)
+            # Start the last layer below its head: delta_L already is ∂L/∂z^(L).
+            n_layers = 1 if l == self.L else len(block.layers)
+            # Layer 1 needs no ∂L/∂X: chain_backward skips that matrix product.
+            dh, layer_grads, douts = chain_backward(block.layers[:n_layers], dout,
+                                                    chain_cache.caches, need_dx=l > 1)
             delta[l] = douts[0]
             for layer_grad in layer_grads:
                 for name, g in layer_grad.items():
                     grads[f"{name}{l}"] = g
-            dout = dout + dh if block.skip else dh
+            if l > 1:
+                dout = dout + dh if block.skip else dh
         ordered = {k: grads[k] for k in self.params}
         return Gradients(ordered, delta)
 

@@ -34,6 +34,7 @@ from collections.abc import Mapping, MutableMapping
 import numpy as np
 
 from nnlib._checks import as_float_array, check_float
+from nnlib.network import Gradients
 from nnlib.regularizers import is_weight
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
@@ -124,6 +125,8 @@ def _check_params_and_grads(params, grads) -> dict[str, tuple[np.ndarray, np.nda
     if missing or extra:
         raise ValueError(f"grads must have the same keys as params; missing in grads: {missing}, "
                          f"not in params: {extra}")
+    if isinstance(grads, Gradients):
+        return _pair_trusted(params, grads)
     pairs = {}
     for k, W in params.items():
         if not isinstance(W, np.ndarray):
@@ -132,6 +135,25 @@ def _check_params_and_grads(params, grads) -> dict[str, tuple[np.ndarray, np.nda
                             f"got {type(W).__name__}")
         W = as_float_array(W, f"params[{k!r}]")
         g = as_float_array(grads[k], f"grads[{k!r}]")
+        if g.shape != W.shape:
+            raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}], {W.shape}, "
+                             f"got shape {g.shape}")
+        pairs[k] = (W, g)
+    return pairs
+
+
+def _pair_trusted(params, grads) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Pair up params with gradients that ``MLP.backward`` produced.
+
+    backward already validated its input and builds each gradient from the
+    parameter itself, so only the cheap structural check remains (a gradient of
+    another network would differ in shape).  This keeps a training step of a
+    small network close to a bare NumPy step; a non-finite loss is still caught
+    by the training loop.
+    """
+    pairs = {}
+    for k, W in params.items():
+        g = grads[k]
         if g.shape != W.shape:
             raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}], {W.shape}, "
                              f"got shape {g.shape}")

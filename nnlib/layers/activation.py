@@ -24,7 +24,7 @@ class ActivationLayer(Layer):
         a = self.activation.f(z)
         return a, (z, a)
 
-    def _backward(self, da, cache):
+    def _backward(self, da, cache, need_dx=True):
         z, a = cache
         return self.activation.backward(da, z, a), {}
 

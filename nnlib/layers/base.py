@@ -85,18 +85,19 @@ def chain_forward(layers, x, train=False, rng=None):
     return x, ChainCache(caches, outs)
 
 
-def chain_backward(layers, dout, chain_cache):
-    """Backward through ``layers`` in reverse.
+def chain_backward(layers, dout, caches, need_dx=True):
+    """Backward through ``layers`` in reverse, ``caches[i]`` being layer i's forward cache.
 
     Returns ``(dx, grads, douts)``: ``grads[i]`` is layer i's gradient dict and
     ``douts[i]`` the gradient that arrived at layer i's output (so ``douts[0]`` is
     ∂L/∂(output of the first layer) — for a block starting with a dense layer, δ).
+    ``need_dx=False`` lets the first layer skip computing ``dx`` (returned as None).
     """
     grads = [None] * len(layers)
     douts = [None] * len(layers)
     for i in range(len(layers) - 1, -1, -1):
         douts[i] = dout
-        dout, grads[i] = layers[i]._backward(dout, chain_cache.caches[i])
+        dout, grads[i] = layers[i]._backward(dout, caches[i], need_dx or i > 0)
     return dout, grads, douts
 
 
@@ -125,8 +126,8 @@ class Sequential(Layer):
                              f"F(x) is {h.shape}")
         return (x + h if self.skip else h), chain_cache
 
-    def _backward(self, dout, chain_cache):
-        dh, layer_grads, _ = chain_backward(self.layers, dout, chain_cache)
+    def _backward(self, dout, chain_cache, need_dx=True):
+        dh, layer_grads, _ = chain_backward(self.layers, dout, chain_cache.caches, need_dx)
         grads = {f"{i}.{k}": v for i, g in enumerate(layer_grads) for k, v in g.items()}
         return (dout + dh if self.skip else dh), grads
 

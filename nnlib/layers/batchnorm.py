@@ -66,7 +66,7 @@ class BatchNorm(Layer):
         out = self.params["gamma"] * z_hat + self.params["beta"]
         return out, (z_hat, inv_std, train)
 
-    def _backward(self, dout, cache):
+    def _backward(self, dout, cache, need_dx=True):
         z_hat, inv_std, train = cache
         grads = {"gamma": np.sum(dout * z_hat, axis=0), "beta": np.sum(dout, axis=0)}
         g = dout * self.params["gamma"]

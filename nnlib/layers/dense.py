@@ -55,11 +55,12 @@ class Dense(Layer):
             z += self.params["b"]                             # b broadcast over the n rows
         return z, a_prev
 
-    def _backward(self, delta, a_prev):
+    def _backward(self, delta, a_prev, need_dx=True):
         grads = {"W": delta.T @ a_prev}                       # (h, h_prev)
         if "b" in self.params:
             grads["b"] = delta.sum(axis=0)                    # (h,)
-        return delta @ self.params["W"], grads                # (n, h_prev)
+        # The first layer's da_prev would be ∂L/∂X, which nobody needs: skip that product.
+        return (delta @ self.params["W"] if need_dx else None), grads   # (n, h_prev)
 
     def _out_shape(self, a_prev):
         return (a_prev.shape[0], self.params["W"].shape[0])

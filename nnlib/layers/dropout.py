@@ -33,7 +33,7 @@ class Dropout(Layer):
         mask = keep.astype(a.dtype) / a.dtype.type(1.0 - self.p)
         return a * mask, (mask,)
 
-    def _backward(self, dout, cache):
+    def _backward(self, dout, cache, need_dx=True):
         (mask,) = cache                       # None in evaluation mode: nothing was dropped
         return (dout if mask is None else dout * mask), {}
 

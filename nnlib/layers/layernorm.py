@@ -44,7 +44,7 @@ class LayerNorm(Layer):
         z_hat = (z - mu) * inv_std                           # (n, h)
         return self.params["gamma"] * z_hat + self.params["beta"], (z_hat, inv_std)
 
-    def _backward(self, dout, cache):
+    def _backward(self, dout, cache, need_dx=True):
         z_hat, inv_std = cache
         grads = {"gamma": np.sum(dout * z_hat, axis=0), "beta": np.sum(dout, axis=0)}
         g = dout * self.params["gamma"]

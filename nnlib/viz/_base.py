@@ -1,0 +1,25 @@
+"""Helpers every picture uses: a fresh figure without pyplot, and jshtml animations."""
+
+from __future__ import annotations
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+def new_axes(ax=None, figsize=(5.0, 3.5), dpi=100, **subplot_kw):
+    """Return ``(fig, ax)``: the given axes and its figure, or a new bare Figure with one axes."""
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot(**subplot_kw)
+
+
+def to_jshtml(anim, default_mode="loop"):
+    """An animation as self-contained HTML+JavaScript (plays offline, no ffmpeg).
+
+    Returns an ``IPython.display.HTML`` object for the notebook to show.
+    """
+    from IPython.display import HTML
+
+    return HTML(anim.to_jshtml(default_mode=default_mode))

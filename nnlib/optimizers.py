@@ -70,7 +70,9 @@ class Optimizer:
         """One update of every array in ``params``, in place, using ``grads``.
 
         Raises ``ValueError`` if the keys differ, a shape differs, or a gradient is NaN/inf.
-        Gradients in another float dtype are cast to the parameter's dtype.
+        Gradients in another float dtype are cast to the parameter's dtype.  The
+        ``Gradients`` that ``MLP.backward`` returns are trusted and only their keys and shapes
+        are checked (speed); :func:`nnlib.training.train` checks their finiteness itself.
         """
         pairs = _check_params_and_grads(params, grads)
         self._check_state(pairs)  # all checks before any update: a failed step changes nothing

@@ -197,3 +197,22 @@ def test_state_from_another_network_is_refused():
     opt.reset()
     opt.step({"W1": np.zeros((3, 2))}, {"W1": np.ones((3, 2))})
     assert opt.t == 1
+
+
+@pytest.mark.parametrize("make", ALL)
+def test_step_with_network_gradients(make):
+    from nnlib.losses import loss_and_delta
+    from nnlib.network import MLP
+
+    net = MLP([2, 4, 1], head="sigmoid", seed=0)
+    X = np.random.default_rng(0).normal(size=(8, 2))
+    y = np.array([0, 1] * 4)
+    out, cache = net.forward(X, train=True)
+    L0, delta_L = loss_and_delta(net.loss_name, cache.z[-1], y)
+    before = {k: v.copy() for k, v in net.params.items()}
+    make().step(net.params, net.backward(delta_L, cache))
+    assert any(not np.array_equal(net.params[k], before[k]) for k in before)
+    grads = net.backward(delta_L, cache)
+    grads["W1"] = np.zeros((3, 3))                  # trusted, but shapes are still checked
+    with pytest.raises(ValueError, match=r"grads\['W1'\]"):
+        make().step(net.params, grads)

@@ -207,6 +207,8 @@ def _train_step(net, Xb, yb, optimizer, lams, rng, limit):
                             f"starting value")
         grads = net.backward(delta_L, cache)
     _add_penalty_grads(grads, net.params, lams)
+    # Checked here, before the step: a NaN gradient would also poison the optimizer's state
+    # (Adam's moments), which restoring the parameters would not undo.
     if not all(np.all(np.isfinite(g)) for g in grads.values()):
         raise _Diverged("the gradients became inf/NaN")
     optimizer.step(net.params, grads)

@@ -1,7 +1,8 @@
 """The training loop: mini-batch gradient descent with a History, early stop and a divergence guard.
 
 One epoch visits every training row once, in a fresh random order, in mini-batches of
-``batch_size`` rows (the last batch may be smaller).  For each batch (X_b, y_b):
+``batch_size`` rows (the last batch may be smaller; a single leftover row joins the batch
+before it, since batch norm needs two rows).  For each batch (X_b, y_b):
 
     out, cache = net.forward(X_b, train=True, rng=rng)
     L, delta_L = loss_and_delta(net.loss_name, z^(L), y_b)      # z^(L) = cache.z[-1]
@@ -21,7 +22,8 @@ network's values or gradients become NaN/inf, or the loss *explodes*: exceeds
 ``EXPLODE_FACTOR · max(L₀, 1)`` where L₀ is the training loss (with penalty) before the first step (the ``max``
 stops a near-perfect start, say L₀ = 1e-4, from calling ordinary noise an explosion).
 The failing epoch is not recorded, so a History never holds NaN or inf, and the network's
-parameters are put back to their values at the end of the last recorded epoch.
+parameters (and batch norm's running statistics) are put back to their values at the end of
+the last recorded epoch.
 NumPy's overflow warnings during such a step are silenced: the History says what happened.
 """
 
@@ -114,13 +116,13 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
     bar = _progress_bar(epochs) if progress else None
     try:
         for epoch in range(1, epochs + 1):
-            saved = {k: v.copy() for k, v in net.params.items()}
+            saved = _snapshot(net)
             try:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     _run_epoch(net, X, y, optimizer, batch_size, lams, rng, limit)
                     record = _epoch_record(net, X, y, val, lams)
             except _Diverged as reason:
-                _restore(net.params, saved)
+                _restore(saved)
                 _stop_diverged(history, epoch, str(reason), optimizer)
                 break
             _append(history, record)
@@ -186,9 +188,17 @@ def _starting_loss(net, X, y, val, lams) -> float:
 def _run_epoch(net, X, y, optimizer, batch_size, lams, rng, limit):
     """One pass over the shuffled training set; raises _Diverged on a bad step."""
     order = rng.permutation(X.shape[0])
-    for start in range(0, X.shape[0], batch_size):
-        rows = order[start:start + batch_size]
+    for rows in _batches(order, batch_size):
         _train_step(net, X[rows], y[rows], optimizer, lams, rng, limit)
+
+
+def _batches(order, batch_size):
+    """Split ``order`` into chunks of ``batch_size``.  With batch_size > 1 a leftover single
+    row joins the chunk before it, because batch norm cannot estimate a variance from one row."""
+    bounds = list(range(0, len(order), batch_size)) + [len(order)]
+    if batch_size > 1 and len(bounds) > 2 and bounds[-1] - bounds[-2] == 1:
+        del bounds[-2]
+    return [order[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def _train_step(net, Xb, yb, optimizer, lams, rng, limit):
@@ -276,9 +286,23 @@ def _append(history, record):
             getattr(history, key).append(value)
 
 
-def _restore(params, saved):
-    for k, v in saved.items():
-        params[k][...] = v
+def _snapshot(net) -> list:
+    """(array, copy) pairs for the parameters and batch norm's running statistics.
+
+    The running statistics are updated in every training-mode forward pass, so a diverging
+    step poisons them too; they live on the layers (``net.blocks[l].layers``), not in params.
+    """
+    arrays = list(net.params.values())
+    for block in getattr(net, "blocks", []):
+        for layer in getattr(block, "layers", []):
+            arrays += [getattr(layer, name) for name in ("running_mean", "running_var")
+                       if isinstance(getattr(layer, name, None), np.ndarray)]
+    return [(a, a.copy()) for a in arrays]
+
+
+def _restore(saved):
+    for array, copy in saved:
+        array[...] = copy
 
 
 def _stop_diverged(history, epoch, reason, optimizer):

@@ -270,3 +270,29 @@ def test_bad_net_and_data(small):
         train(net, X.astype(np.float32), y)       # network is float64
     with pytest.raises(ValueError, match="0 or 1"):
         train(net, X, y + 1)                       # labels 1, 2 for a sigmoid head
+
+
+def test_batches_fold_a_single_leftover_row():
+    from nnlib.training import _batches
+
+    sizes = lambda n, bs: [len(b) for b in _batches(np.arange(n), bs)]  # noqa: E731
+    assert sizes(10, 4) == [4, 4, 2]
+    assert sizes(9, 4) == [4, 5]
+    assert sizes(1, 4) == [1]
+    assert sizes(3, 1) == [1, 1, 1]
+
+
+def test_batch_norm_with_a_leftover_row_and_divergence_restores_running_stats():
+    X, y = make_moons(n=33, seed=0)                 # 33 = 32 + 1
+    net = MLP([2, 8, 8, 1], head="sigmoid", norm="batch", seed=0)
+    h = train(net, X, y, epochs=2, batch_size=32)
+    assert h.epochs_run == 2
+    bn = [layer for block in net.blocks for layer in block.layers if hasattr(layer, "running_var")]
+    before = [(layer.running_mean.copy(), layer.running_var.copy()) for layer in bn]
+    with pytest.warns(TrainingDivergedWarning):
+        h = train(net, X, y, optimizer=_Sabotage(at=1, value=1e300), epochs=3, batch_size=8)
+    assert h.diverged and h.epochs_run == 0
+    for layer, (mean, var) in zip(bn, before):
+        np.testing.assert_array_equal(layer.running_mean, mean)
+        np.testing.assert_array_equal(layer.running_var, var)
+    assert np.all(np.isfinite(net.predict(X)))

@@ -19,8 +19,9 @@ the penalty is recorded separately in ``History.penalty``.
 Divergence.  Training stops at once, with ``History.diverged = True``, a message naming the
 learning rate and a :class:`TrainingDivergedWarning`, when a step's loss is NaN/inf, the
 network's values or gradients become NaN/inf, or the loss *explodes*: exceeds
-``EXPLODE_FACTOR · max(L₀, 1)`` where L₀ is the training loss (with penalty) before the first step (the ``max``
-stops a near-perfect start, say L₀ = 1e-4, from calling ordinary noise an explosion).
+``EXPLODE_FACTOR · max(L₀, 1)`` (= 100 · max(L₀, 1)), where L₀ is the training loss (with
+penalty) before the first step.  The ``max`` stops a near-perfect start, say L₀ = 1e-4, from
+calling ordinary batch-to-batch noise an explosion.
 The failing epoch is not recorded, so a History never holds NaN or inf, and the network's
 parameters (and batch norm's running statistics) are put back to their values at the end of
 the last recorded epoch.

@@ -5,5 +5,6 @@ into pyplot's global list of open figures.
 """
 
 from ._base import new_axes, to_jshtml
+from .notebook import setup_notebook
 
-__all__ = ["new_axes", "to_jshtml"]
+__all__ = ["new_axes", "to_jshtml", "setup_notebook"]

@@ -21,51 +21,68 @@ from ._checks import as_float_array, check_choice
 _SQRT_2PI = np.sqrt(2.0 * np.pi)
 
 
+def _z(z):
+    """Accept a float array as it is (the fast path); lists and ints become float64."""
+    if type(z) is np.ndarray and z.dtype.char in "fd":
+        return z
+    return as_float_array(z, "z", allow_nonfinite=True)
+
+
 # --- identity:  σ(z) = z,  σ′(z) = 1 -----------------------------------------------
 def identity(z):
+    z = _z(z)
     return z.copy()
 
 
 def identity_grad(z):
+    z = _z(z)
     return np.ones_like(z)
 
 
 # --- ReLU:  σ(z) = max(0, z),  σ′(z) = 1 if z > 0 else 0 (we take σ′(0) = 0) ------
 def relu(z):
+    z = _z(z)
     return np.maximum(z, 0).astype(z.dtype, copy=False)
 
 
 def relu_grad(z):
+    z = _z(z)
     return (z > 0).astype(z.dtype)
 
 
 # --- sigmoid:  σ(z) = 1 / (1 + e^{-z}),  σ′(z) = σ(z)(1 − σ(z)) ---------------------
 def sigmoid(z):
+    z = _z(z)
     # expit evaluates e^{-|z|} internally, so it never overflows.
     return special.expit(z)
 
 
 def sigmoid_grad(z):
+    z = _z(z)
     s = special.expit(z)
     return s * (1 - s)
 
 
 # --- tanh:  σ(z) = tanh(z),  σ′(z) = 1 − tanh²(z) -----------------------------------
 def tanh(z):
+    z = _z(z)
     return np.tanh(z)
 
 
 def tanh_grad(z):
+    z = _z(z)
     t = np.tanh(z)
     return 1 - t * t
 
 
 # --- SiLU (swish):  σ(z) = z·sigmoid(z),  σ′(z) = s + z·s(1 − s) with s = sigmoid(z) -
 def silu(z):
+    z = _z(z)
     return z * special.expit(z)
 
 
 def silu_grad(z):
+    z = _z(z)
     s = special.expit(z)
     return s + z * s * (1 - s)
 
@@ -73,10 +90,12 @@ def silu_grad(z):
 # --- GELU (exact):  σ(z) = z·Φ(z),  σ′(z) = Φ(z) + z·φ(z) --------------------------
 # Φ is the standard normal CDF (scipy.special.ndtr), φ its density.
 def gelu(z):
+    z = _z(z)
     return z * special.ndtr(z)
 
 
 def gelu_grad(z):
+    z = _z(z)
     # exp(-z²/2) underflows to 0 for large |z| — harmless, and no warning is raised.
     phi = np.exp(-0.5 * z * z) / z.dtype.type(_SQRT_2PI)
     return special.ndtr(z) + z * phi
@@ -86,6 +105,7 @@ def gelu_grad(z):
 # Subtracting the row maximum m changes nothing mathematically but keeps every
 # exponent ≤ 0, so e^{…} ≤ 1 can never overflow.
 def softmax(z):
+    z = _z(z)
     shifted = z - np.max(z, axis=-1, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=-1, keepdims=True)

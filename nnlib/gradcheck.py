@@ -45,6 +45,8 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
         raise TypeError(f"x must be a float ndarray (perturbed in place), got {type(x).__name__}"
                         + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
     eps = check_float(eps, "eps", low=0.0, low_inclusive=False)
+    if not callable(f):
+        raise TypeError(f"f must be callable (a function returning the scalar loss), got {f!r}")
     call = _caller(f, x)
     grad = np.zeros(x.shape, dtype=np.float64)
     flat = x.reshape(-1)  # a view: writing to it perturbs x
@@ -68,9 +70,13 @@ def _caller(f, x):
         n_args = len(inspect.signature(f).parameters)
     except (TypeError, ValueError):
         n_args = 0
-    if n_args == 0:
-        return lambda: float(f())
-    return lambda: float(f(x))
+    def call():
+        value = f() if n_args == 0 else f(x)
+        if np.ndim(value) != 0:
+            raise TypeError(f"f must return a scalar (the loss), got shape {np.shape(value)}")
+        return float(value)
+
+    return call
 
 
 def relative_error(analytic, numeric) -> float:
@@ -129,7 +135,10 @@ def check_gradients(f, params: dict, grads: dict, eps: float = 1e-6,
     for name, p in params.items():
         if name not in grads:
             raise ValueError(f"grads has no entry for parameter {name!r}; it has {sorted(grads)}")
-        g = np.asarray(grads[name])
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise TypeError(f"params[{name!r}] must be a float ndarray (perturbed in place), got "
+                            f"{type(p).__name__}")
+        g = as_float_array(grads[name], f"grads[{name!r}]")
         if g.shape != p.shape:
             raise ValueError(f"grads[{name!r}] must have shape {p.shape} like params[{name!r}], "
                              f"got {g.shape}")

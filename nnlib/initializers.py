@@ -21,6 +21,8 @@ from ._checks import check_choice, check_dtype, check_float, check_int, check_rn
 
 
 def _fans(shape):
+    if isinstance(shape, list):
+        shape = tuple(shape)
     if not (isinstance(shape, tuple) and len(shape) == 2):
         raise ValueError(f"shape must be a tuple (h_l, h_prev), got {shape!r}")
     fan_out = check_int(shape[0], "shape[0] (h_l)")
@@ -29,37 +31,38 @@ def _fans(shape):
 
 
 def zeros(shape, rng=None, dtype=np.float64):
-    _fans(shape)
-    return np.zeros(shape, dtype=check_dtype(dtype))
+    fan_in, fan_out = _fans(shape)
+    return np.zeros((fan_out, fan_in), dtype=check_dtype(dtype))
 
 
 def normal(shape, rng, dtype=np.float64, std=0.01):
-    _fans(shape)
+    fan_in, fan_out = _fans(shape)
     std = check_float(std, "std", low=0.0)
-    return (check_rng(rng).standard_normal(shape) * std).astype(check_dtype(dtype))
+    return (check_rng(rng).standard_normal((fan_out, fan_in)) * std).astype(check_dtype(dtype))
 
 
 def xavier_uniform(shape, rng, dtype=np.float64):
     fan_in, fan_out = _fans(shape)
     r = np.sqrt(6.0 / (fan_in + fan_out))
-    return check_rng(rng).uniform(-r, r, size=shape).astype(check_dtype(dtype))
+    return check_rng(rng).uniform(-r, r, size=(fan_out, fan_in)).astype(check_dtype(dtype))
 
 
 def xavier_normal(shape, rng, dtype=np.float64):
     fan_in, fan_out = _fans(shape)
     std = np.sqrt(2.0 / (fan_in + fan_out))
-    return (check_rng(rng).standard_normal(shape) * std).astype(check_dtype(dtype))
+    return (check_rng(rng).standard_normal((fan_out, fan_in)) * std).astype(check_dtype(dtype))
 
 
 def he_normal(shape, rng, dtype=np.float64):
-    fan_in, _ = _fans(shape)
-    return (check_rng(rng).standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(check_dtype(dtype))
+    fan_in, fan_out = _fans(shape)
+    std = np.sqrt(2.0 / fan_in)
+    return (check_rng(rng).standard_normal((fan_out, fan_in)) * std).astype(check_dtype(dtype))
 
 
 def he_uniform(shape, rng, dtype=np.float64):
-    fan_in, _ = _fans(shape)
+    fan_in, fan_out = _fans(shape)
     r = np.sqrt(6.0 / fan_in)
-    return check_rng(rng).uniform(-r, r, size=shape).astype(check_dtype(dtype))
+    return check_rng(rng).uniform(-r, r, size=(fan_out, fan_in)).astype(check_dtype(dtype))
 
 
 INITIALIZERS = {
@@ -80,6 +83,10 @@ def get_initializer(name: str, **options):
     if isinstance(name, str) and name in ALIASES:
         name = ALIASES[name]
     check_choice(name, "initializer", list(INITIALIZERS) + list(ALIASES))
-    if options and name != "normal":
-        raise ValueError(f"initializer {name!r} takes no options, got {sorted(options)}")
+    allowed = {"std"} if name == "normal" else set()
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise ValueError(f"initializer {name!r} takes "
+                         + (f"only the option std" if allowed else "no options")
+                         + f", got {', '.join(unknown)}")
     return functools.partial(INITIALIZERS[name], **options) if options else INITIALIZERS[name]

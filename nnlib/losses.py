@@ -133,8 +133,12 @@ def one_hot_targets(y, z):
         return np.eye(k, dtype=z.dtype)[y_arr]
     if y_arr.ndim == 2:
         Y = _targets_like(y, z, "z")
-        if not np.allclose(Y.sum(axis=1), 1) or np.any(Y < 0):
-            raise ValueError("one-hot y must have non-negative rows that sum to 1")
+        sums = Y.sum(axis=1)
+        bad = np.flatnonzero(~np.isclose(sums, 1) | np.any(Y < 0, axis=1))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"one-hot y must have non-negative rows that sum to 1; row {i} is "
+                             f"{Y[i].tolist()} with sum {sums[i]:g}")
         return Y
     raise TypeError(f"y for cross-entropy must be integer labels of shape ({n},) or one-hot of "
                     f"shape ({n}, {k}), got shape {y_arr.shape} and dtype {y_arr.dtype}")

@@ -42,6 +42,7 @@ class Cache(NamedTuple):
     a: list
     blocks: list  # one ChainCache per layer, for backward
     train: bool
+    net: object   # the network that made it: backward refuses another network's cache
 
 
 class Gradients(dict):
@@ -91,12 +92,17 @@ class MLP:
     def __init__(self, sizes, activation="relu", head="identity", init="he_normal", dropout=0.0,
                  norm=None, residual=False, seed=0, dtype=np.float64, init_std=0.01):
         self.sizes = _check_sizes(sizes)
+        if activation == "softmax":
+            raise ValueError("activation 'softmax' cannot be a hidden activation (it couples the units "
+                             "of a layer); use it as the output: head='softmax'")
         self.activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
         self.head = check_choice(head, "head", HEAD_LOSS)
         if head == "softmax" and self.sizes[-1] < 2:
             raise ValueError(f"a softmax head needs at least 2 outputs, got sizes[-1] = {self.sizes[-1]}; "
                              f"use head='sigmoid' for a single probability")
         self.dropout = check_float(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
+        if norm is not None and not isinstance(norm, str):
+            raise TypeError(f"norm must be None, 'batch' or 'layer', got {norm!r}")
         if norm not in NORMS:
             raise ValueError(f"unknown norm {norm!r}; expected one of {list(NORMS)}")
         self.norm = norm
@@ -171,7 +177,7 @@ class MLP:
             z.append(chain_cache.outs[0])        # the Dense output, (n, h_l)
             a.append(out)                        # (n, h_l)
             chain_caches.append(chain_cache)
-        return a[-1], Cache(z, a, chain_caches, bool(train))
+        return a[-1], Cache(z, a, chain_caches, bool(train), self)
 
     def backward(self, delta_L, cache: Cache) -> Gradients:
         """Gradients of every parameter from ``delta_L`` = ∂L/∂z^(L), shape (n, h_L).
@@ -181,10 +187,15 @@ class MLP:
         dW^(l) = δ^(l).T @ a^(l-1),  db^(l) = Σ_rows δ^(l).
         """
         if not isinstance(cache, Cache):
-            raise ValueError("backward needs the cache returned by forward (call "
-                             f"out, cache = net.forward(X) first), got {type(cache).__name__}")
-        if len(cache.blocks) != self.L:
-            raise ValueError(f"cache comes from a network with {len(cache.blocks)} layers, this one has {self.L}")
+            hint = (" — that is the whole (out, cache) pair; pass only its second part"
+                    if isinstance(cache, tuple) and len(cache) == 2 and isinstance(cache[1], Cache)
+                    else "")
+            raise TypeError("cache must be the cache returned by forward (out, cache = "
+                            f"net.forward(X); call forward first), got "
+                            f"{'None' if cache is None else type(cache).__name__}{hint}")
+        if cache.net is not self:
+            raise ValueError(f"cache comes from another network ({cache.net!r}); pass the cache "
+                             f"from this network's own forward")
         delta_L = as_float_array(delta_L, "delta_L", ndim=2)
         if delta_L.shape != cache.z[-1].shape:
             raise ValueError(f"delta_L must have the shape of z^(L) {cache.z[-1].shape}, got {delta_L.shape}")
@@ -207,12 +218,26 @@ class MLP:
         ordered = {k: grads[k] for k in self.params}
         return Gradients(ordered, delta)
 
+    def buffers(self) -> dict:
+        """Non-learned state, keyed like params: batch norm's ``running_mean{l}``/``running_var{l}``."""
+        state = {}
+        for l, block in enumerate(self.blocks, start=1):
+            for layer in block.layers:
+                if isinstance(layer, BatchNorm):
+                    state[f"running_mean{l}"] = layer.running_mean
+                    state[f"running_var{l}"] = layer.running_var
+        return state
+
     def predict(self, X) -> np.ndarray:
         """The output a^(L) in evaluation mode (no dropout, running batch-norm statistics)."""
         return self.forward(X, train=False)[0]
 
     def set_params(self, params: dict) -> None:
-        """Copy ``params`` (e.g. from :func:`nnlib.io.load_params`) into the network, in place."""
+        """Copy ``params`` (e.g. from :func:`nnlib.io.load_params`) into the network, in place.
+
+        Values are converted to the network's dtype (loading float64 numbers into a
+        float32 network is an explicit request, unlike feeding it float64 data).
+        """
         if not isinstance(params, dict):
             raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
         missing, extra = set(self.params) - set(params), set(params) - set(self.params)
@@ -227,6 +252,8 @@ class MLP:
             self.params[name][...] = value
 
     def _check_X(self, X):
+        if not isinstance(X, np.ndarray):  # a list of numbers: take the network's precision
+            X = as_float_array(X, "X", ndim=2).astype(self.dtype)
         X = as_float_array(X, "X", ndim=2)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} columns (sizes[0]), got shape {X.shape}")

@@ -291,13 +291,10 @@ def _snapshot(net) -> list:
     """(array, copy) pairs for the parameters and batch norm's running statistics.
 
     The running statistics are updated in every training-mode forward pass, so a diverging
-    step poisons them too; they live on the layers (``net.blocks[l].layers``), not in params.
+    step poisons them too; they are the network's ``buffers()``, not its params.
     """
-    arrays = list(net.params.values())
-    for block in getattr(net, "blocks", []):
-        for layer in getattr(block, "layers", []):
-            arrays += [getattr(layer, name) for name in ("running_mean", "running_var")
-                       if isinstance(getattr(layer, name, None), np.ndarray)]
+    buffers = net.buffers() if callable(getattr(net, "buffers", None)) else {}
+    arrays = list(net.params.values()) + list(buffers.values())
     return [(a, a.copy()) for a in arrays]
 
 

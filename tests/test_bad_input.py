@@ -8,8 +8,8 @@ the expected or received value.
 
 Each case is one row of a table ``(id, callable, exception, *patterns)``: the callable
 must raise ``exception`` and its message must match **every** pattern (in any order).
-Rows marked ``bug=…`` fail today because of a library problem; they are strict xfails,
-so they turn into failures — a reminder to drop the mark — once the library is fixed.
+A row may be marked ``bug=…`` while a library problem is open: it becomes a strict
+xfail, which turns into a failure — a reminder to drop the mark — once it is fixed.
 """
 
 from __future__ import annotations
@@ -86,15 +86,6 @@ def case(id, fn, exc, *patterns, bug=None):
     return pytest.param(fn, exc, regex, id=id, marks=marks)
 
 
-# Bug descriptions shared by several rows (the report lists them with reproductions).
-BUG_NONE_CACHE = ("backward(dout, cache=None) raises ValueError; a missing cache is the wrong kind "
-                  "of thing -> TypeError naming cache")
-BUG_CACHE_KIND = "backward with a cache of the wrong kind crashes with AttributeError or a misleading shape error"
-BUG_DOUT_DTYPE = "Layer.backward accepts a float64 dout into a float32 layer and returns float64 grads"
-BUG_DROPOUT_DOUT = "Dropout.backward does not check dout's shape (broadcasts silently or numpy error)"
-BUG_INIT_CALLABLE = "init that is neither a name nor a callable -> TypeError \"'int' object is not callable\""
-BUG_NEG_SEED = "negative seed -> numpy's ValueError 'expected non-negative integer', which names no argument"
-
 W32 = np.ones((3, 2), dtype=np.float32)
 
 CASES = [
@@ -126,9 +117,7 @@ CASES = [
     case("initializer-option-not-taken", lambda: get_initializer("he_normal", std=0.1), ValueError,
          lit("'he_normal'"), r"\bstd\b"),
     case("initializer-unknown-option", lambda: get_initializer("normal", stdev=0.1), ValueError,
-         r"\bstdev\b",
-         bug="get_initializer('normal', stdev=0.1) succeeds; the typo only fails later, when the "
-             "initialiser is called, as \"normal() got an unexpected keyword argument 'stdev'\""),
+         r"\bstdev\b"),
     case("init-shape-1-entry", lambda: initializers.he_normal((3,), 0), ValueError,
          r"\bshape\b", lit("(3,)")),
     case("init-shape-zero", lambda: initializers.he_normal((0, 2), 0), ValueError,
@@ -142,7 +131,7 @@ CASES = [
     case("init-rng-string", lambda: initializers.he_normal((3, 2), "seed"), TypeError,
          r"\brng\b", lit("'seed'")),
     case("init-rng-negative", lambda: initializers.he_normal((3, 2), -1), ValueError,
-         r"\brng\b", r"-1", bug=BUG_NEG_SEED),
+         r"\brng\b", r"-1"),
     case("init-dtype-int", lambda: initializers.he_normal((3, 2), 0, dtype=np.int32), TypeError,
          r"\bdtype\b", r"int32"),
     case("init-dtype-float16", lambda: initializers.zeros((3, 2), dtype=np.float16), TypeError,
@@ -192,8 +181,7 @@ CASES = [
     case("ce-complex-logits", lambda: losses.cross_entropy(np.zeros((2, 2), dtype=complex), np.array([0, 1])),
          TypeError, r"\bz\b", r"complex128"),
     case("ce-one-hot-bad-rows", lambda: losses.cross_entropy(np.zeros((2, 3)), np.array([[1.0, 1, 0], [0, 0, 1]])),
-         ValueError, r"\by\b", r"sum to 1", r"row 0|\b2(\.0)?\b",
-         bug="one-hot y whose rows do not sum to 1: the message shows neither the bad row nor its sum"),
+         ValueError, r"\by\b", r"sum to 1", r"row 0|\b2(\.0)?\b"),
     case("loss_and_delta-1d-z_L-mse", lambda: loss_and_delta("mse", np.zeros(3), np.zeros(3)), ValueError,
          r"\bz_L\b", r"2-D", lit("(3,)")),
     case("loss_and_delta-nan-z_L-ce",
@@ -216,12 +204,9 @@ CASES = [
     case("numgrad-x-noncontiguous", lambda: gradcheck.numerical_gradient(quadratic, noncontiguous()), ValueError,
          r"\bx\b", r"contiguous"),
     case("numgrad-f-not-callable", lambda: gradcheck.numerical_gradient(3, np.ones(2)), TypeError,
-         r"\bf\b", r"callable", r"\b3\b",
-         bug="numerical_gradient(3, x) -> TypeError \"'int' object is not callable\", which does not name f"),
+         r"\bf\b", r"callable", r"\b3\b"),
     case("numgrad-f-not-scalar", lambda: gradcheck.numerical_gradient(lambda: np.ones(3), np.ones(2)), TypeError,
-         r"\bf\b", r"scalar", lit("(3,)"),
-         bug="f returning an array -> TypeError 'only 0-dimensional arrays can be converted to Python "
-             "scalars', which names neither f nor the shape it returned"),
+         r"\bf\b", r"scalar", lit("(3,)")),
     case("relative-error-shapes", lambda: gradcheck.relative_error(np.ones(3), np.ones(4)), ValueError,
          r"\banalytic\b", r"\bnumeric\b", lit("(3,)"), lit("(4,)")),
     case("relative-error-object", lambda: gradcheck.relative_error(np.array([1.0, "a"], dtype=object), np.ones(2)),
@@ -237,13 +222,10 @@ CASES = [
          ValueError, r"\bthreshold\b", r"0\.0"),
     case("checkgrad-param-is-list",
          lambda: gradcheck.check_gradients(lambda: 0.0, {"W": [1.0, 2.0]}, {"W": np.zeros(2)}),
-         TypeError, r"params\['W'\]", r"list",
-         bug="a params value that is not an array -> AttributeError \"'list' object has no attribute 'shape'\""),
+         TypeError, r"params\['W'\]", r"list"),
     case("checkgrad-grad-nan", lambda: gradcheck.check_gradients(lambda: 0.0, {"W": np.ones(2)},
                                                                  {"W": np.array([np.nan, 0.0])}),
-         ValueError, r"grads\['W'\]", r"NaN",
-         bug="a NaN in grads['W'] is reported as 'analytic must contain only finite numbers' (names an "
-             "internal variable, not grads['W'])"),
+         ValueError, r"grads\['W'\]", r"NaN"),
 
     # --- Dense ----------------------------------------------------------------------------
     case("Dense-W-1d", lambda: Dense(np.ones(3)), ValueError, r"\bW\b", r"2-D", lit("(3,)")),
@@ -260,7 +242,7 @@ CASES = [
     case("Dense.create-init-unknown", lambda: Dense.create(2, 3, init="uniform"), ValueError,
          r"\binit(ializer)?\b", lit("'uniform'")),
     case("Dense.create-init-int", lambda: Dense.create(2, 3, init=3), TypeError,
-         r"\binit\b", r"\b3\b", bug=BUG_INIT_CALLABLE),
+         r"\binit\b", r"\b3\b"),
     case("Dense.create-dtype-int", lambda: Dense.create(2, 3, dtype=np.int64), TypeError,
          r"\bdtype\b", r"int64"),
     case("Dense.create-rng-None", lambda: Dense.create(2, 3, rng=None), TypeError, r"\brng\b", r"None"),
@@ -281,16 +263,14 @@ CASES = [
          r"\bdout\b", r"NaN"),
     case("Dense-dout-float64-into-float32", lambda: backward_of(dense(dtype=np.float32), X(dtype=np.float32),
                                                                 dout=np.ones((4, 3))),
-         TypeError, r"\bdout\b", r"float64", r"float32", bug=BUG_DOUT_DTYPE),
+         TypeError, r"\bdout\b", r"float64", r"float32"),
     case("Dense-backward-before-forward", lambda: dense().backward(np.ones((4, 3)), None), TypeError,
-         r"\bcache\b", r"None", r"forward", bug=BUG_NONE_CACHE),
+         r"\bcache\b", r"None", r"forward"),
     case("Dense-backward-cache-wrong-kind", lambda: dense().backward(np.ones((4, 3)), (np.ones((4, 3)), 1.0, True)),
-         TypeError, r"\bcache\b", r"tuple", bug=BUG_CACHE_KIND),
+         TypeError, r"\bcache\b", r"tuple"),
     case("Dense-backward-cache-of-other-dense",
          lambda: backward_of(dense(2, 3), X(4, 2), cache=dense(4, 3).forward(X(4, 4))[1]),
-         ValueError, r"\bcache\b", r"\b2\b", r"\b4\b",
-         bug="Dense.backward with the cache of a Dense of another input width returns grads['W'] of the "
-             "wrong shape, silently"),
+         ValueError, r"\bcache\b", r"\b2\b", r"\b4\b"),
 
     # --- ActivationLayer ------------------------------------------------------------------
     case("ActivationLayer-unknown-name", lambda: ActivationLayer("swish"), ValueError,
@@ -306,7 +286,7 @@ CASES = [
          lambda: backward_of(ActivationLayer("relu"), X(2, 2), dout=np.ones((2, 3))),
          ValueError, r"\bdout\b", lit("(2, 2)"), lit("(2, 3)")),
     case("ActivationLayer-backward-before-forward", lambda: ActivationLayer("relu").backward(np.ones((2, 2)), None),
-         TypeError, r"\bcache\b", r"None", bug=BUG_NONE_CACHE),
+         TypeError, r"\bcache\b", r"None"),
 
     # --- Dropout --------------------------------------------------------------------------
     case("Dropout-p-negative", lambda: Dropout(-0.1), ValueError, r"\bp\b", r">= 0", r"-0\.1"),
@@ -315,21 +295,19 @@ CASES = [
     case("Dropout-p-string", lambda: Dropout("0.5"), TypeError, r"\bp\b", lit("'0.5'")),
     case("Dropout-p-nan", lambda: Dropout(float("nan")), ValueError, r"\bp\b", r"nan"),
     case("Dropout-train-without-rng", lambda: Dropout(0.5).forward(X(), train=True), TypeError,
-         r"\brng\b", r"None",
-         bug="Dropout.forward(train=True, rng=None) raises ValueError while rng='abc' raises TypeError "
-             "(check_rng); a missing Generator is the wrong kind of thing -> TypeError"),
+         r"\brng\b", r"None"),
     case("Dropout-rng-string", lambda: Dropout(0.5).forward(X(), train=True, rng="abc"), TypeError,
          r"\brng\b", lit("'abc'")),
     case("Dropout-x-bool", lambda: Dropout(0.5).forward(np.ones((2, 2), dtype=bool)), TypeError,
          r"\bx\b", r"bool"),
     case("Dropout-dout-wrong-shape",
          lambda: backward_of(Dropout(0.5), X(4, 3), dout=np.ones((4, 2)), train=True, rng=0),
-         ValueError, r"\bdout\b", lit("(4, 3)"), lit("(4, 2)"), bug=BUG_DROPOUT_DOUT),
+         ValueError, r"\bdout\b", lit("(4, 3)"), lit("(4, 2)")),
     case("Dropout-dout-broadcastable",
          lambda: backward_of(Dropout(0.5), X(4, 3), dout=np.ones((1, 3)), train=True, rng=0),
-         ValueError, r"\bdout\b", lit("(4, 3)"), lit("(1, 3)"), bug=BUG_DROPOUT_DOUT),
+         ValueError, r"\bdout\b", lit("(4, 3)"), lit("(1, 3)")),
     case("Dropout-backward-before-forward", lambda: Dropout(0.5).backward(np.ones((2, 2)), None), TypeError,
-         r"\bcache\b", r"None", bug=BUG_NONE_CACHE),
+         r"\bcache\b", r"None"),
 
     # --- BatchNorm ------------------------------------------------------------------------
     case("BatchNorm-h-zero", lambda: BatchNorm(0), ValueError, r"\bh\b", r"got 0"),
@@ -347,10 +325,10 @@ CASES = [
     case("BatchNorm-dout-wrong-shape", lambda: backward_of(BatchNorm(3), X(4, 3), dout=np.ones((3, 3)), train=True),
          ValueError, r"\bdout\b", lit("(4, 3)"), lit("(3, 3)")),
     case("BatchNorm-backward-before-forward", lambda: BatchNorm(3).backward(np.ones((4, 3)), None), TypeError,
-         r"\bcache\b", r"None", bug=BUG_NONE_CACHE),
+         r"\bcache\b", r"None"),
     case("BatchNorm-backward-cache-of-dense",
          lambda: backward_of(BatchNorm(3), X(4, 3), cache=dense(2, 3).forward(X())[1]),
-         TypeError, r"\bcache\b", bug=BUG_CACHE_KIND),
+         ValueError, r"\bcache\b", r"another layer"),
 
     # --- LayerNorm ------------------------------------------------------------------------
     case("LayerNorm-h-negative", lambda: LayerNorm(-3), ValueError, r"\bh\b", r"-3"),
@@ -363,22 +341,17 @@ CASES = [
     case("LayerNorm-x-float64-into-float32", lambda: LayerNorm(3, dtype=np.float32).forward(X(2, 3)), TypeError,
          r"\bx\b", r"float64", r"float32"),
     case("LayerNorm-backward-before-forward", lambda: LayerNorm(3).backward(np.ones((2, 3)), None), TypeError,
-         r"\bcache\b", r"None", bug=BUG_NONE_CACHE),
+         r"\bcache\b", r"None"),
 
     # --- Sequential / Residual -------------------------------------------------------------
     case("Sequential-empty", lambda: Sequential([]), ValueError, r"\blayer", r"empty"),
     case("Residual-empty", lambda: Residual([]), ValueError, r"\blayer", r"empty"),
-    case("Sequential-not-a-layer", lambda: Sequential(["relu"]), TypeError, r"layers\[0\]", lit("'relu'"),
-         bug="Sequential(['relu']) -> AttributeError \"'str' object has no attribute 'params'\""),
-    case("Sequential-None", lambda: Sequential(None), TypeError, r"\blayers\b", r"None",
-         bug="Sequential(None) -> TypeError \"'NoneType' object is not iterable\", which does not name layers"),
+    case("Sequential-not-a-layer", lambda: Sequential(["relu"]), TypeError, r"layers\[0\]", lit("'relu'")),
+    case("Sequential-None", lambda: Sequential(None), TypeError, r"\blayers\b", r"None"),
     case("Sequential-widths-do-not-chain", lambda: Sequential([dense(2, 3), dense(4, 1)]).forward(X()), ValueError,
-         r"\blayers?\b", r"\b3\b", r"\b4\b",
-         bug="Sequential([Dense 2->3, Dense 4->1]) builds; forward then fails inside numpy with 'matmul: "
-             "Input operand 1 has a mismatch in its core dimension 0 …'"),
+         r"\blayers?\b", r"\b3\b", r"\b4\b"),
     case("Sequential-mixed-dtypes", lambda: Sequential([dense(2, 3, np.float32), dense(3, 1)]), TypeError,
-         r"float32", r"float64",
-         bug="Sequential mixing float32 and float64 layers builds, and float32 input comes out float64"),
+         r"float32", r"float64"),
     case("Sequential-x-float32-into-float64",
          lambda: Sequential([dense(), ActivationLayer("relu")]).forward(X(dtype=np.float32)),
          TypeError, r"\bx\b", r"float32", r"float64"),
@@ -390,7 +363,7 @@ CASES = [
     case("Residual-F-changes-width", lambda: Residual([dense(2, 3)]).forward(X()), ValueError,
          r"\bx\b", r"skip", lit("(4, 2)"), lit("(4, 3)")),
     case("Residual-backward-before-forward", lambda: Residual([dense(2, 2)]).backward(np.ones((4, 2)), None),
-         TypeError, r"\bcache\b", r"None", bug=BUG_NONE_CACHE),
+         TypeError, r"\bcache\b", r"None"),
 
     # --- MLP: constructor -----------------------------------------------------------------
     case("MLP-sizes-one-entry", lambda: MLP([2]), ValueError, r"\bsizes\b", r"at least 2", lit("[2]")),
@@ -412,23 +385,21 @@ CASES = [
     case("MLP-softmax-head-1-output", lambda: net(head="softmax"), ValueError,
          r"softmax", r"sizes\[-1\] = 1", r"sigmoid"),
     case("MLP-init-unknown", lambda: net(init="lecun"), ValueError, r"\binit(ializer)?\b", lit("'lecun'")),
-    case("MLP-init-int", lambda: net(init=3), TypeError, r"\binit\b", r"\b3\b", bug=BUG_INIT_CALLABLE),
+    case("MLP-init-int", lambda: net(init=3), TypeError, r"\binit\b", r"\b3\b"),
     case("MLP-init_std-negative", lambda: net(init="normal", init_std=-1.0), ValueError, r"\binit_std\b", r"-1"),
     case("MLP-dropout-negative", lambda: net(dropout=-0.1), ValueError, r"\bdropout\b", r"-0\.1"),
     case("MLP-dropout-one", lambda: net(dropout=1.0), ValueError, r"\bdropout\b", r"< 1", r"1\.0"),
     case("MLP-dropout-above-one", lambda: net(dropout=1.5), ValueError, r"\bdropout\b", r"1\.5"),
     case("MLP-dropout-string", lambda: net(dropout="0.2"), TypeError, r"\bdropout\b", lit("'0.2'")),
     case("MLP-norm-unknown", lambda: net(norm="group"), ValueError, r"\bnorm\b", lit("'group'"), r"batch"),
-    case("MLP-norm-bool", lambda: net(norm=True), TypeError, r"\bnorm\b", r"True",
-         bug="MLP(norm=True) raises ValueError 'unknown norm True'; a non-string norm is the wrong kind "
-             "of thing -> TypeError"),
+    case("MLP-norm-bool", lambda: net(norm=True), TypeError, r"\bnorm\b", r"True"),
     case("MLP-residual-string", lambda: net(residual="yes"), TypeError, r"\bresidual\b", lit("'yes'")),
     case("MLP-dtype-int", lambda: net(dtype=np.int32), TypeError, r"\bdtype\b", r"int32"),
     case("MLP-dtype-float16", lambda: net(dtype="float16"), TypeError, r"\bdtype\b", r"float16"),
     case("MLP-dtype-nonsense", lambda: net(dtype="banana"), TypeError, r"\bdtype\b", lit("'banana'")),
     case("MLP-seed-string", lambda: net(seed="abc"), TypeError, r"\bseed\b", lit("'abc'")),
     case("MLP-seed-float", lambda: net(seed=1.5), TypeError, r"\bseed\b", r"1\.5"),
-    case("MLP-seed-negative", lambda: net(seed=-1), ValueError, r"\bseed\b", r"-1", bug=BUG_NEG_SEED),
+    case("MLP-seed-negative", lambda: net(seed=-1), ValueError, r"\bseed\b", r"-1"),
 
     # --- MLP: forward ---------------------------------------------------------------------
     case("MLP-X-wrong-columns", lambda: net().forward(X(4, 3)), ValueError,
@@ -471,18 +442,14 @@ CASES = [
     case("MLP-delta_L-float32-into-float64", lambda: net_backward(delta_L=np.ones((4, 1), dtype=np.float32)),
          TypeError, r"\bdelta_L\b", r"float32", r"float64"),
     case("MLP-backward-cache-of-deeper-net", lambda: net_backward(cache=other_cache([2, 3, 3, 1])), ValueError,
-         r"\bcache\b", r"\b3 layers\b", r"\b2\b"),
+         r"\bcache\b", r"another network", r"\[2, 3, 3, 1\]"),
     case("MLP-backward-before-forward", lambda: net().backward(np.ones((4, 1)), None), TypeError,
-         r"\bcache\b", r"None", r"forward", bug=BUG_NONE_CACHE),
+         r"\bcache\b", r"None", r"forward"),
     case("MLP-backward-forward-tuple-as-cache",
          lambda: (lambda m: m.backward(np.ones((4, 1)), m.forward(X())))(net()),
-         TypeError, r"\bcache\b", r"tuple",
-         bug="net.backward(delta, net.forward(X)) (the whole (out, cache) tuple) raises ValueError; the "
-             "wrong kind of thing -> TypeError"),
+         TypeError, r"\bcache\b", r"tuple"),
     case("MLP-backward-cache-of-wider-net", lambda: net_backward(cache=other_cache([2, 4, 1])), ValueError,
-         r"\bcache\b",
-         bug="a cache from a network of the same depth but other widths -> numpy's 'operands could not "
-             "be broadcast together with shapes (4,4) (4,3)', which does not name cache"),
+         r"\bcache\b"),
 
     # --- MLP: set_params ------------------------------------------------------------------
     case("set_params-not-a-dict", lambda: net().set_params([np.ones((3, 2))]), TypeError,
@@ -533,9 +500,6 @@ PLAIN = [activations.identity, activations.relu, activations.sigmoid, activation
          activations.sigmoid_grad, activations.tanh_grad, activations.silu_grad, activations.gelu_grad]
 
 
-@pytest.mark.xfail(strict=True, reason="the plain functions (nnlib.activations.relu, gelu_grad, …) do not "
-                   "validate z: a list gives AttributeError \"'list' object has no attribute 'dtype'\" "
-                   "and an int array comes back int64 (relu) or float64 (sigmoid)")
 @pytest.mark.parametrize("z", [[1.0, -2.0], np.array([1, -2])], ids=["list", "int-array"])
 def test_plain_activation_functions_accept_or_reject_clearly(z):
     # Either fix is fine: work on the floats (returning a float array) or raise TypeError naming z.

@@ -28,8 +28,6 @@ class ActivationLayer(Layer):
         z, a = cache
         return self.activation.backward(da, z, a), {}
 
-    def _out_shape(self, cache):
-        return cache[1].shape
 
     def __repr__(self):
         return f"ActivationLayer({self.name!r})"

@@ -19,33 +19,59 @@ import numpy as np
 from .._checks import as_float_array, check_same_dtype
 
 
+class LayerCache(NamedTuple):
+    """What :meth:`Layer.forward` hands back for :meth:`Layer.backward`.
+
+    It remembers which layer made it and the output's shape and dtype, so a missing,
+    foreign or stale cache, or a ``dout`` that does not fit, is refused with a clear
+    message instead of producing silently wrong gradients.
+    """
+
+    layer: object
+    data: object       # what this layer's _backward needs
+    out_shape: tuple
+    dtype: np.dtype
+
+
 class Layer:
-    """Base class: parameters in ``params``; subclasses define ``_forward``/``_backward``."""
+    """Base class: parameters in ``params``; subclasses define ``_forward``/``_backward``.
+
+    ``forward``/``backward`` are the checked entry points a reader calls; networks call
+    the unchecked ``_forward(x, train, rng) -> (out, data)`` and
+    ``_backward(dout, data, need_dx) -> (dx, grads)`` directly, having validated their
+    own input once.
+    """
 
     params: dict
 
     def __init__(self):
         self.params = {}
 
-    def forward(self, x, train: bool = False, rng=None, check: bool = True):
-        """Return ``(out, cache)``.  ``check=False`` skips input validation (used inside a network)."""
-        if check:
-            x = self._check_input(x)
-            if not isinstance(train, (bool, np.bool_)):
-                raise TypeError(f"train must be True or False, got {train!r}")
-        return self._forward(x, bool(train), rng)
+    def forward(self, x, train: bool = False, rng=None):
+        """Return ``(out, cache)``; pass ``cache`` to :meth:`backward`."""
+        x = self._check_input(x)
+        if not isinstance(train, (bool, np.bool_)):
+            raise TypeError(f"train must be True or False, got {train!r}")
+        out, data = self._forward(x, bool(train), rng)
+        return out, LayerCache(self, data, out.shape, out.dtype)
 
     def backward(self, dout, cache):
         """Return ``(dx, grads)`` given ``dout`` = ∂L/∂out and the ``cache`` from :meth:`forward`."""
-        if cache is None:
-            raise ValueError(f"{type(self).__name__}.backward needs the cache returned by "
-                             f"forward; call forward first, got cache=None")
+        if not isinstance(cache, LayerCache):
+            raise TypeError(f"cache must be the cache returned by {type(self).__name__}.forward "
+                            f"(out, cache = layer.forward(x); call forward first), "
+                            f"got {'None' if cache is None else type(cache).__name__}")
+        if cache.layer is not self:
+            raise ValueError(f"cache was made by another layer ({cache.layer!r}), not by this "
+                             f"{self!r}; pass the cache from this layer's own forward")
         dout = as_float_array(dout, "dout", ndim=2)
-        expected = self._out_shape(cache)
-        if expected is not None and dout.shape != expected:
-            raise ValueError(f"dout must have the shape of this layer's output {expected}, "
+        if dout.shape != cache.out_shape:
+            raise ValueError(f"dout must have the shape of this layer's output {cache.out_shape}, "
                              f"got {dout.shape}")
-        return self._backward(dout, cache)
+        if dout.dtype != cache.dtype:
+            raise TypeError(f"dout has dtype {dout.dtype} but this layer's output is {cache.dtype}; "
+                            f"convert with dout.astype(np.{cache.dtype.name})")
+        return self._backward(dout, cache.data)
 
     def _check_input(self, x):
         x = as_float_array(x, "x", ndim=2)
@@ -60,7 +86,8 @@ class Layer:
             return p.dtype
         return None
 
-    def _out_shape(self, cache):  # overridden where the output shape is known from the cache
+    def widths(self):
+        """``(inputs, outputs)`` feature counts, or ``None`` where the layer keeps any width."""
         return None
 
     def __repr__(self):
@@ -108,12 +135,14 @@ class Sequential(Layer):
 
     def __init__(self, layers):
         super().__init__()
-        self.layers = list(layers)
-        if not self.layers:
-            raise ValueError(f"{type(self).__name__} needs at least one layer, got an empty list")
+        self.layers = _check_layers(layers, type(self).__name__)
         for i, layer in enumerate(self.layers):
             for name, p in layer.params.items():
                 self.params[f"{i}.{name}"] = p
+
+    def widths(self):
+        known = [w for w in (layer.widths() for layer in self.layers) if w is not None]
+        return (known[0][0], known[-1][1]) if known else None
 
     def _check_input(self, x):
         x = super()._check_input(x)
@@ -131,8 +160,30 @@ class Sequential(Layer):
         grads = {f"{i}.{k}": v for i, g in enumerate(layer_grads) for k, v in g.items()}
         return (dout + dh if self.skip else dh), grads
 
-    def _out_shape(self, chain_cache):
-        return chain_cache.outs[-1].shape
-
     def __repr__(self):
         return f"{type(self).__name__}({self.layers!r})"
+
+
+def _check_layers(layers, owner):
+    """A non-empty list of layers whose widths chain and whose dtypes agree."""
+    if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
+        raise TypeError(f"layers of {owner} must be a list of nnlib layers, got {type(layers).__name__}")
+    if not layers:
+        raise ValueError(f"{owner} needs at least one layer, got an empty list")
+    width, dtype = None, None
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layers[{i}] must be an nnlib layer (Dense, ActivationLayer, …), "
+                            f"got {layer!r}")
+        if layer.dtype is not None:
+            if dtype is not None and layer.dtype != dtype:
+                raise TypeError(f"layers[{i}] has dtype {layer.dtype} but the layers before it are "
+                                f"{dtype}; build every layer with the same dtype")
+            dtype = layer.dtype
+        w = layer.widths()
+        if w is not None:
+            if width is not None and w[0] != width:
+                raise ValueError(f"layers[{i}] expects {w[0]} input features but the layer before "
+                                 f"it produces {width}")
+            width = w[1]
+    return list(layers)

@@ -47,6 +47,10 @@ class BatchNorm(Layer):
             raise ValueError(f"z must have {self.params['gamma'].shape[0]} columns, got shape {z.shape}")
         return z
 
+    def widths(self):
+        h = self.params["gamma"].shape[0]
+        return h, h
+
     def _forward(self, z, train, rng):
         if train:
             if z.shape[0] < 2:
@@ -75,5 +79,3 @@ class BatchNorm(Layer):
         dz = inv_std * (g - g.mean(axis=0) - z_hat * np.mean(g * z_hat, axis=0))
         return dz, grads
 
-    def _out_shape(self, cache):
-        return cache[0].shape

@@ -38,9 +38,17 @@ class Dense(Layer):
         """A new layer mapping ``h_prev`` features to ``h``, weights from the initialiser ``init``."""
         h_prev, h = check_int(h_prev, "h_prev"), check_int(h, "h")
         dtype = check_dtype(dtype)
-        W = get_initializer(init)((h, h_prev), check_rng(rng), dtype) if isinstance(init, str) \
-            else init((h, h_prev), check_rng(rng), dtype)
+        if isinstance(init, str):
+            init = get_initializer(init)
+        elif not callable(init):
+            raise TypeError(f"init must be an initializer name such as 'he_normal' or a function "
+                            f"(shape, rng, dtype) -> W, got {init!r}")
+        W = init((h, h_prev), check_rng(rng), dtype)
         return cls(W, np.zeros(h, dtype=dtype) if bias else None)
+
+    def widths(self):
+        h, h_prev = self.params["W"].shape
+        return h_prev, h
 
     def _check_input(self, x):
         x = super()._check_input(x)
@@ -61,6 +69,3 @@ class Dense(Layer):
             grads["b"] = delta.sum(axis=0)                    # (h,)
         # The first layer's da_prev would be ∂L/∂X, which nobody needs: skip that product.
         return (delta @ self.params["W"] if need_dx else None), grads   # (n, h_prev)
-
-    def _out_shape(self, a_prev):
-        return (a_prev.shape[0], self.params["W"].shape[0])

@@ -28,7 +28,8 @@ class Dropout(Layer):
         if not train or self.p == 0.0:
             return a, (None,)
         if rng is None:
-            raise ValueError("dropout in training mode needs rng (a numpy Generator or seed), got None")
+            raise TypeError("dropout in training mode needs rng (a numpy Generator or an integer "
+                            "seed) to draw its mask, got rng=None")
         keep = check_rng(rng).random(a.shape) >= self.p
         mask = keep.astype(a.dtype) / a.dtype.type(1.0 - self.p)
         return a * mask, (mask,)

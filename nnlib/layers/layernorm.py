@@ -37,6 +37,10 @@ class LayerNorm(Layer):
             raise ValueError(f"z must have {self.params['gamma'].shape[0]} columns, got shape {z.shape}")
         return z
 
+    def widths(self):
+        h = self.params["gamma"].shape[0]
+        return h, h
+
     def _forward(self, z, train, rng):
         mu = z.mean(axis=1, keepdims=True)                   # (n, 1)
         var = z.var(axis=1, keepdims=True)                   # (n, 1)
@@ -52,5 +56,3 @@ class LayerNorm(Layer):
                         - z_hat * np.mean(g * z_hat, axis=1, keepdims=True))
         return dz, grads
 
-    def _out_shape(self, cache):
-        return cache[0].shape

@@ -1,0 +1,211 @@
+"""A 2-D data set as each layer sees it: how every layer moves, bends and folds the plane.
+
+For layer l the picture shows the rows of a^(l) (n, h_l) — or of z^(l), the layer's values before
+σ — one dot per sample, coloured by its class.  How the h_l numbers become two coordinates:
+
+* h_l = 2: the two values themselves (nothing hidden);
+* h_l = 1: the value on the horizontal axis; the rows are spread vertically by class so they
+  do not hide one another (that height carries no information);
+* h_l > 2: the first two principal components: P = (A − mean) V[:2].T with A − mean = U S V
+  (NumPy's SVD), each component's sign fixed so its largest loading is positive (the same
+  network always gives the same picture).  The title gives the share of variance shown.
+
+Behind the dots a grid of straight lines in the input plane is carried through the same layers
+(and the same projection), so one sees the plane itself being bent.  All values come from
+``net.forward``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.animation import FuncAnimation
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+
+from nnlib._checks import as_float_array
+
+from ._base import new_axes
+from .diagram import _net_sizes
+
+__all__ = ["plot_representations", "animate_representations", "representation_views",
+           "project_2d", "RepresentationPicture", "LayerView"]
+
+GRID_LINES = 9        # grid lines per direction
+GRID_POINTS = 40      # points along each grid line
+GRID_COLOR = (0.55, 0.55, 0.55, 0.45)
+
+
+class LayerView(NamedTuple):
+    """What one panel shows.
+
+    points   : (n, 2) the samples' coordinates
+    grid     : (n_lines, GRID_POINTS, 2) the carried grid lines (empty for 1-D layers)
+    title    : e.g. "a^(2): h = 8, PCA (93% of variance)"
+    """
+
+    points: np.ndarray
+    grid: np.ndarray
+    title: str
+
+
+def project_2d(A, y=None):
+    """Two plotting coordinates for the rows of ``A`` (n, h) and a note saying how they were made.
+
+    Returns ``(P (n, 2), project, how)`` where ``project(B)`` maps other rows B (m, h) the same
+    way (the grid) and ``how`` is "", "1-D" or "PCA (xx% of variance)".  ``y`` (n,) labels
+    spread a 1-D layer vertically by class.
+    """
+    A = np.asarray(A, dtype=np.float64)
+    h = A.shape[1]
+    if h == 2:
+        return A, (lambda B: np.asarray(B, dtype=np.float64)), ""
+    if h == 1:
+        labels = np.zeros(len(A)) if y is None else np.asarray(y).reshape(len(A), -1)[:, 0]
+        height = 0.15 * (labels - labels.mean()) * (np.ptp(A) or 1.0)
+        return np.column_stack([A[:, 0], height]), None, "1-D, rows split by class"
+    mean = A.mean(axis=0)
+    _, S, Vt = np.linalg.svd(A - mean, full_matrices=False)
+    V = Vt[:2]                                                     # (2, h)
+    V = V * np.sign(V[np.arange(2), np.argmax(np.abs(V), axis=1)])[:, None]
+    V[~np.isfinite(V)] = 0.0
+    total = float(np.sum(S**2))
+    share = float(np.sum(S[:2] ** 2)) / total if total > 0 else 1.0
+
+    def project(B):
+        return (np.asarray(B, dtype=np.float64) - mean) @ V.T      # (m, 2)
+
+    return project(A), project, f"PCA ({100 * share:.0f}% of variance)"
+
+
+def _grid(X):
+    """Straight lines across the data's bounding box: (2·GRID_LINES, GRID_POINTS, 2)."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = 0.1 * (high - low) + 1e-9
+    low, high = low - pad, high + pad
+    t = np.linspace(0.0, 1.0, GRID_POINTS)
+    s = np.linspace(0.0, 1.0, GRID_LINES)
+    u = low[0] + np.outer(s, np.ones_like(t)) * (high[0] - low[0])   # (lines, points)
+    v = low[1] + np.outer(np.ones_like(s), t) * (high[1] - low[1])
+    vertical = np.stack([u, v], axis=-1)                              # x fixed per line
+    horizontal = np.stack([low[0] + (v - low[1]) / (high[1] - low[1]) * (high[0] - low[0]),
+                           low[1] + (u - low[0]) / (high[0] - low[0]) * (high[1] - low[1])], axis=-1)
+    return np.concatenate([vertical, horizontal])
+
+
+def representation_views(net, X, y, z=False, grid=True):
+    """One :class:`LayerView` per layer l = 0 … L of ``net`` applied to X (n, 2).
+
+    ``z=True`` shows z^(l) (before σ) instead of a^(l) for l ≥ 1.  ``y`` (n,) are class labels
+    (only used to spread 1-D layers).
+    """
+    X, y = _check_points(net, X, y)
+    _, cache = net.forward(X.astype(net.dtype, copy=False))
+    lines = _grid(X) if grid else np.empty((0, GRID_POINTS, 2))
+    n_lines = len(lines)
+    grid_cache = net.forward(lines.reshape(-1, 2).astype(net.dtype))[1] if n_lines else None
+    views = []
+    for l in range(len(cache.a)):
+        use_z = z and l > 0
+        A = (cache.z if use_z else cache.a)[l]
+        P, project, how = project_2d(A, y)
+        if project is not None and grid_cache is not None:
+            G = (grid_cache.z if use_z else grid_cache.a)[l]
+            carried = project(G).reshape(n_lines, GRID_POINTS, 2)
+        else:
+            carried = np.empty((0, GRID_POINTS, 2))
+        views.append(LayerView(P, carried, _view_title(l, A.shape[1], use_z, len(cache.a) - 1, how)))
+    return views
+
+
+def _view_title(l, h, use_z, L, how):
+    symbol = "x" if l == 0 else ("z" if use_z else "a") + f"^{{({l})}}"
+    name = "input" if l == 0 else ("output" if l == L else f"layer {l}")
+    return f"{name}: ${symbol}$, h = {h}" + (f", {how}" if how else "")
+
+
+def _check_points(net, X, y):
+    sizes = _net_sizes(net)
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != 2 or sizes[0] != 2:
+        raise ValueError(f"the representation view needs 2-D inputs: X must have shape (n, 2) and "
+                         f"net.sizes[0] == 2, got X of shape {X.shape} and sizes {sizes}")
+    y = np.asarray(y)
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must hold one label per row of X ({X.shape[0]}), got shape {y.shape}")
+    return X, y
+
+
+def _class_colors(y):
+    """(n, 4) colours for labels y: integer classes (n,), or 0/1 columns (n, 1)."""
+    labels = np.asarray(y).reshape(len(y), -1)[:, 0]
+    codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
+    return colormaps["tab10"](codes % 10)
+
+
+class RepresentationPicture:
+    """A scatter of the samples and the carried grid on one axes, switched between views in place."""
+
+    def __init__(self, ax, y, marker_size=9.0):
+        self.ax = ax
+        self.grid = ax.add_collection(LineCollection([], colors=[GRID_COLOR], linewidths=0.6,
+                                                     zorder=1), autolim=False)
+        self.points = ax.scatter(np.zeros(len(y)), np.zeros(len(y)), s=marker_size, zorder=2,
+                                 linewidths=0)
+        self.title = ax.set_title("", fontsize=8)
+        ax.tick_params(labelsize=7)
+        self.set_labels(y)
+
+    def set_labels(self, y):
+        """Colour the dots by the labels ``y`` (n,) (the number of samples may change)."""
+        self.points.set_facecolors(_class_colors(y))
+
+    def show(self, view: LayerView):
+        """Move the dots and the grid to ``view`` and fit the limits to the dots."""
+        self.points.set_offsets(view.points)
+        self.grid.set_segments(list(view.grid))
+        low, high = view.points.min(axis=0), view.points.max(axis=0)
+        pad = 0.08 * (high - low) + 1e-3
+        self.ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
+        self.ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
+        self.title.set_text(view.title)
+        return [self.points, self.grid, self.title]
+
+
+def plot_representations(net, X, y, axes=None, z=False, grid=True, panel_size=2.2, dpi=80):
+    """The data set X (n, 2) with labels y (n,) as seen by every layer of ``net``, one panel each.
+
+    ``axes``: a sequence of L + 1 axes to draw into, or None for a new bare Figure with one row
+    of panels.  ``z=True`` shows z^(l) (before σ).  Returns ``(fig, axes)``.
+    """
+    views = representation_views(net, X, y, z=z, grid=grid)
+    if axes is None:
+        fig = Figure(figsize=(panel_size * len(views), panel_size + 0.3), dpi=dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = list(np.atleast_1d(fig.subplots(1, len(views))))
+    else:
+        axes = list(np.ravel(axes)) if not hasattr(axes, "figure") else [axes]
+        if len(axes) != len(views):
+            raise ValueError(f"axes must hold one axes per layer (L + 1 = {len(views)}), got {len(axes)}")
+        fig = axes[0].figure
+    for ax, view in zip(axes, views):
+        RepresentationPicture(ax, y).show(view)
+    return fig, axes
+
+
+def animate_representations(net, X, y, ax=None, z=False, grid=True, interval=1000,
+                            figsize=(4.0, 3.6), dpi=72):
+    """Step through the layers of ``net`` on one axes: frame l shows the data after layer l.
+
+    Returns a ``FuncAnimation`` (L + 1 frames) on a bare Figure; show it with ``to_jshtml``.
+    """
+    views = representation_views(net, X, y, z=z, grid=grid)
+    fig, ax = new_axes(ax, figsize=figsize, dpi=dpi)
+    picture = RepresentationPicture(ax, y)
+    anim = FuncAnimation(fig, lambda l: picture.show(views[l]), frames=range(len(views)),
+                         interval=interval, blit=False, repeat=True)
+    anim.picture, anim.views = picture, views
+    return anim

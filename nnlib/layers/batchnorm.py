@@ -22,34 +22,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_dtype, check_float, check_int
-from .base import Layer
+from .._checks import check_float
+from .normalization import Normalization
 
 
-class BatchNorm(Layer):
+class BatchNorm(Normalization):
     """Normalise each of ``h`` features over the batch; ``params`` are ``gamma`` and ``beta``."""
 
     def __init__(self, h: int, eps: float = 1e-5, momentum: float = 0.1, dtype=np.float64):
-        super().__init__()
-        h = check_int(h, "h")
-        dtype = check_dtype(dtype)
-        self.eps = check_float(eps, "eps", low=0.0, low_inclusive=False)
+        super().__init__(h, eps, dtype)
         self.momentum = check_float(momentum, "momentum", low=0.0, high=1.0)
-        self.params["gamma"] = np.ones(h, dtype=dtype)
-        self.params["beta"] = np.zeros(h, dtype=dtype)
         # Running statistics are state, not parameters: no gradient, not touched by optimisers.
-        self.running_mean = np.zeros(h, dtype=dtype)
-        self.running_var = np.ones(h, dtype=dtype)
-
-    def _check_input(self, z):
-        z = super()._check_input(z)
-        if z.shape[1] != self.params["gamma"].shape[0]:
-            raise ValueError(f"z must have {self.params['gamma'].shape[0]} columns, got shape {z.shape}")
-        return z
-
-    def widths(self):
-        h = self.params["gamma"].shape[0]
-        return h, h
+        self.running_mean = np.zeros_like(self.params["beta"])
+        self.running_var = np.ones_like(self.params["gamma"])
 
     def _forward(self, z, train, rng):
         if train:

@@ -16,30 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_dtype, check_float, check_int
-from .base import Layer
+from .normalization import Normalization
 
 
-class LayerNorm(Layer):
+class LayerNorm(Normalization):
     """Normalise each row over its ``h`` features; ``params`` are ``gamma`` and ``beta``."""
-
-    def __init__(self, h: int, eps: float = 1e-5, dtype=np.float64):
-        super().__init__()
-        h = check_int(h, "h")
-        dtype = check_dtype(dtype)
-        self.eps = check_float(eps, "eps", low=0.0, low_inclusive=False)
-        self.params["gamma"] = np.ones(h, dtype=dtype)
-        self.params["beta"] = np.zeros(h, dtype=dtype)
-
-    def _check_input(self, z):
-        z = super()._check_input(z)
-        if z.shape[1] != self.params["gamma"].shape[0]:
-            raise ValueError(f"z must have {self.params['gamma'].shape[0]} columns, got shape {z.shape}")
-        return z
-
-    def widths(self):
-        h = self.params["gamma"].shape[0]
-        return h, h
 
     def _forward(self, z, train, rng):
         mu = z.mean(axis=1, keepdims=True)                   # (n, 1)

@@ -87,6 +87,6 @@ def get_initializer(name: str, **options):
     unknown = sorted(set(options) - allowed)
     if unknown:
         raise ValueError(f"initializer {name!r} takes "
-                         + (f"only the option std" if allowed else "no options")
+                         + ("only the option std" if allowed else "no options")
                          + f", got {', '.join(unknown)}")
     return functools.partial(INITIALIZERS[name], **options) if options else INITIALIZERS[name]

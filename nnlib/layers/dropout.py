@@ -11,7 +11,6 @@ the point of the "inverted" form.  The mode is the explicit ``train`` argument.
 
 from __future__ import annotations
 
-import numpy as np
 
 from .._checks import check_float, check_rng
 from .base import Layer

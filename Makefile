@@ -1,10 +1,12 @@
 # Everything a reader or a developer runs goes through this file.
 #
-#   make lab      set up .venv (first time only) and open the chapters in JupyterLab
-#   make test     set up .venv and run the test suite
-#   make bench    set up .venv and run every benchmarks/bench_*.py
-#   make pins     re-resolve the newest versions and rewrite constraints.txt
-#   make clean    remove .venv and the caches
+#   make lab        set up .venv (first time only) and open the chapters in JupyterLab
+#   make test       set up .venv and run the test suite (nbval re-runs every chapter too)
+#   make notebooks  re-execute every chapter .py in a fresh kernel and rewrite its .ipynb
+#   make notebook NB=chapters/01_architecture.py    the same for one chapter
+#   make bench      set up .venv and run every benchmarks/bench_*.py
+#   make pins       re-resolve the newest versions and rewrite constraints.txt
+#   make clean      remove .venv and the caches
 #
 # The set-up is a stamp file: .venv is (re)installed only when pyproject.toml or
 # constraints.txt is newer than .venv/.installed, so a second `make test` starts at once.
@@ -21,10 +23,18 @@ BENCHES     := $(sort $(wildcard benchmarks/bench_*.py))
 ALLOW_ROOT  := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test bench pins clean
+NB          ?=
+
+# Chapters are executed the same way by `make notebooks` and by nbval in `make test`,
+# and as in CI (.ci/run): off-screen matplotlib, and a fixed str hash seed so the
+# order in which a printed set of strings comes out cannot change between runs.
+notebooks notebook test: export MPLBACKEND = Agg
+notebooks notebook test: export PYTHONHASHSEED = 0
+
+.PHONY: help venv lab test notebooks notebook bench pins clean
 
 help:
-	@sed -n '3,7p' Makefile
+	@sed -n '3,9p' Makefile
 
 # --- set-up -------------------------------------------------------------------
 
@@ -54,7 +64,16 @@ bench: $(STAMP)
 	@if [ -z "$(BENCHES)" ]; then echo "no benchmarks/bench_*.py yet"; fi
 	@set -e; for f in $(BENCHES); do echo "== $$f"; $(VPY) $$f; done
 
-# notebooks: (to come) execute every chapter with nbclient and write the .ipynb
+# Each chapter's .py is the source: run top to bottom in a new kernel of the venv's
+# python, its .ipynb is rewritten with the outputs (byte-identical on a rerun).  Prints
+# each chapter's Run-All time and size.  See tools/run_chapters.py.
+notebooks: $(STAMP)
+	$(VPY) tools/run_chapters.py
+
+notebook: $(STAMP)
+	@if [ -z "$(NB)" ]; then echo "usage: make notebook NB=chapters/01_architecture.py" >&2; exit 2; fi
+	$(VPY) tools/run_chapters.py $(NB)
+
 # html:      (to come) render the executed chapters to static HTML in _build/
 
 # --- maintenance ---------------------------------------------------------------

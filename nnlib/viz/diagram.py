@@ -13,6 +13,7 @@ The diagram shows the Dense weights only (no normalisation layers or skip connec
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -25,7 +26,8 @@ from nnlib._checks import as_float_array, check_choice, check_int
 from ._base import new_axes
 
 __all__ = ["plot_network", "NetworkDiagram", "network_layout", "weight_edge_style",
-           "activation_colors", "POSITIVE", "NEGATIVE", "UNLIT", "ACTIVATION_CMAP"]
+           "activation_colors", "layer_symbol", "subscript", "POSITIVE", "NEGATIVE", "UNLIT",
+           "ACTIVATION_CMAP"]
 
 POSITIVE = to_rgba("#c0392b")   # W > 0: red
 NEGATIVE = to_rgba("#2e6fb0")   # W < 0: blue
@@ -35,6 +37,21 @@ EDGE_OFF = to_rgba("#bbbbbb", 0.12)
 NODE_EDGE = to_rgba("#333333")
 ACTIVATION_CMAP = "PuOr_r"      # 0 is white; positive orange ("lit"), negative purple
 MAX_NEURONS = 12
+
+# Labels are plain Unicode text (a⁽²⁾, h₁) rather than mathtext ($a^{(2)}$): parsing mathtext
+# costs milliseconds per new string, and the widgets redraw these labels on every change.
+_SUPERSCRIPT = str.maketrans("0123456789()-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻⁺")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def layer_symbol(name: str, l: int) -> str:
+    """``name`` with the layer index as a superscript: ``layer_symbol("a", 2) == "a⁽²⁾"``."""
+    return name + f"({l})".translate(_SUPERSCRIPT)
+
+
+def subscript(n) -> str:
+    """The digits of ``n`` as subscripts: ``"h" + subscript(12) == "h₁₂"``."""
+    return str(n).translate(_SUBSCRIPT)
 
 
 class NetworkLayout(NamedTuple):
@@ -116,7 +133,13 @@ def activation_colors(values, vmax, cmap=ACTIVATION_CMAP):
     """Node colours for activation ``values`` (m,) on a diverging map centred at 0, spanning ±vmax."""
     values = np.ravel(values)
     vmax = vmax if vmax > 0 else 1.0
-    return colormaps[cmap](0.5 + 0.5 * np.clip(values / vmax, -1.0, 1.0))
+    return get_cmap(cmap)(0.5 + 0.5 * np.clip(values / vmax, -1.0, 1.0))
+
+
+@functools.lru_cache(maxsize=None)
+def get_cmap(name):
+    """A colormap by name, looked up once (``matplotlib.colormaps[name]`` builds a copy every time)."""
+    return colormaps[name]
 
 
 def _layer_vectors(a, sizes, name="a"):
@@ -145,11 +168,12 @@ class NetworkDiagram:
     """The artists of one network diagram on ``ax``, recoloured in place.
 
     ``edges[l-1]`` is the LineCollection of the edges into layer l; ``nodes`` is one scatter
-    of every drawn neuron (layer l occupies ``layout.node_slice(l)``).  Call :meth:`remove`
-    before drawing another diagram on the same axes.
+    of every drawn neuron (layer l occupies ``layout.node_slice(l)``); ``caption`` is a text
+    above the axes (cheaper to change than a title, which re-measures the axes' ticks).  Call
+    :meth:`remove` before drawing another diagram on the same axes.
     """
 
-    def __init__(self, ax, sizes, max_neurons=MAX_NEURONS, labels=True, output_name=r"\hat{y}"):
+    def __init__(self, ax, sizes, max_neurons=MAX_NEURONS, labels=True, output_name="ŷ"):
         self.ax = ax
         self.layout = layout = network_layout(sizes, max_neurons)
         self.edges = []
@@ -160,7 +184,9 @@ class NetworkDiagram:
         xy = np.concatenate(layout.xy)                                       # (n_nodes, 2)
         self.nodes = ax.scatter(xy[:, 0], xy[:, 1], s=self._marker_area(), c=[UNLIT],
                                 edgecolors=[UNLIT_EDGE], linewidths=0.8, zorder=3)
-        self.texts = [self._gap_text(*gap) for gap in layout.gaps if gap is not None]
+        self.caption = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center", va="bottom",
+                               fontsize=9)
+        self.texts = [self.caption] + [self._gap_text(*gap) for gap in layout.gaps if gap is not None]
         if labels:
             self.texts += self._layer_labels(output_name)
         half = (layout.slots - 1) / 2
@@ -186,14 +212,21 @@ class NetworkDiagram:
                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
 
     def _layer_labels(self, output_name):
+        """Under each column "a⁽ˡ⁾ = x / h₀ = 2", or just "x / 2" when the columns are narrow."""
         layout, L = self.layout, self.layout.L
         y = -(layout.slots - 1) / 2 - 0.6
+        width_in = self.ax.figure.get_size_inches()[0] * self.ax.get_position().width
+        narrow = width_in * 72 / (L + 1) < 50                         # points per column
         texts = []
         for l, h in enumerate(layout.sizes):
             name = "x" if l == 0 else (output_name if l == L else None)
-            symbol = f"$a^{{({l})}}$" if name is None else f"$a^{{({l})}} = {name}$"
-            texts.append(self.ax.text(l, y, f"{symbol}\n$h_{{{l}}} = {h}$", ha="center", va="top",
-                                      fontsize=8, linespacing=1.4))
+            if narrow:
+                label = f"{name or layer_symbol('a', l)}\n{h}"
+            else:
+                symbol = layer_symbol("a", l) + ("" if name is None else f" = {name}")
+                label = f"{symbol}\nh{subscript(l)} = {h}"
+            texts.append(self.ax.text(l, y, label, ha="center", va="top", fontsize=7 if narrow else 8,
+                                      linespacing=1.4))
         return texts
 
     # --- recolouring ------------------------------------------------------------------------

@@ -19,11 +19,17 @@ from matplotlib.animation import FuncAnimation
 from nnlib._checks import as_float_array, check_int
 
 from ._base import new_axes
-from .diagram import EDGE_OFF, MAX_NEURONS, NetworkDiagram, _net_sizes
+from .diagram import EDGE_OFF, MAX_NEURONS, NetworkDiagram, _net_sizes, layer_symbol
 
 __all__ = ["animate_forward", "ForwardPassPicture"]
 
 FADED = 0.35   # opacity factor of edges the signal has already passed
+
+
+def _short(v, digits, first=3):
+    """A vector as "(0.12, −0.40, …)" showing its first few entries."""
+    text = ", ".join(f"{value:.{digits}f}" for value in v[:first])
+    return f"({text}{', …' if v.size > first else ''})"
 
 
 def one_sample(net, x, name="x"):
@@ -45,7 +51,6 @@ class ForwardPassPicture:
     def __init__(self, ax, net, x, max_neurons=MAX_NEURONS, scale="global"):
         self.net, self.scale = net, scale
         self.diagram = NetworkDiagram(ax, _net_sizes(net), max_neurons=max_neurons)
-        self.title = ax.set_title("", fontsize=9)
         self._weight_styles = self.diagram.weight_styles(net.params)
         self.set_input(x)
 
@@ -71,22 +76,21 @@ class ForwardPassPicture:
             elif l > frame:
                 rgba, widths = EDGE_OFF, 0.6
             self.diagram.set_edges(l, rgba, widths)
-        self.title.set_text(self._caption(frame))
-        return [*self.diagram.edges, self.diagram.nodes, self.title]
+        self.diagram.caption.set_text(self._caption(frame))
+        return [*self.diagram.edges, self.diagram.nodes, self.diagram.caption]
 
     def _caption(self, frame):
         L, sigma = self.diagram.layout.L, getattr(self.net, "activation", "σ")
+        a = lambda l: layer_symbol("a", l)                                   # noqa: E731
         if frame == 0:
-            x = ", ".join(f"{v:.2f}" for v in self.a[0][:3]) + (", …" if self.a[0].size > 3 else "")
-            return f"$a^{{(0)}} = x = ({x})$   (hidden σ = {sigma})"
+            return f"{a(0)} = x = {_short(self.a[0], 2)}   (hidden σ = {sigma})"
         if frame < L:
-            return f"$a^{{({frame})}} = \\sigma(W^{{({frame})}} a^{{({frame - 1})}} + b^{{({frame})}})$   (σ = {sigma})"
-        out = ", ".join(f"{v:.3f}" for v in self.a[L][:3]) + (", …" if self.a[L].size > 3 else "")
-        return f"output $\\hat{{y}} = a^{{({L})}} = ({out})$   (head: {getattr(self.net, 'head', '?')})"
+            return (f"{a(frame)} = σ({layer_symbol('W', frame)} {a(frame - 1)} + "
+                    f"{layer_symbol('b', frame)})   (σ = {sigma})")
+        return f"output ŷ = {a(L)} = {_short(self.a[L], 3)}   (head: {getattr(self.net, 'head', '?')})"
 
     def remove(self):
         self.diagram.remove()
-        self.title.set_text("")
 
 
 def animate_forward(net, x, ax=None, interval=700, max_neurons=MAX_NEURONS, scale="global",

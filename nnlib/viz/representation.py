@@ -20,19 +20,19 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.ticker import AutoLocator
 
 from nnlib._checks import as_float_array
 
 from ._base import new_axes
-from .diagram import _net_sizes
+from .diagram import _net_sizes, get_cmap, layer_symbol
 
 __all__ = ["plot_representations", "animate_representations", "representation_views",
-           "project_2d", "RepresentationPicture", "LayerView"]
+           "project_2d", "RepresentationPicture", "LayerView", "class_colors"]
 
 GRID_LINES = 9        # grid lines per direction
 GRID_POINTS = 40      # points along each grid line
@@ -44,19 +44,21 @@ class LayerView(NamedTuple):
 
     points   : (n, 2) the samples' coordinates
     grid     : (n_lines, GRID_POINTS, 2) the carried grid lines (empty for 1-D layers)
-    title    : e.g. "a^(2): h = 8, PCA (93% of variance)"
+    title    : e.g. "layer 2: a^(2), h = 8" and a second line "PCA, 93% of variance"
+    kind     : "2-D" (the values themselves), "1-D" or "PCA"
     """
 
     points: np.ndarray
     grid: np.ndarray
     title: str
+    kind: str
 
 
 def project_2d(A, y=None):
     """Two plotting coordinates for the rows of ``A`` (n, h) and a note saying how they were made.
 
     Returns ``(P (n, 2), project, how)`` where ``project(B)`` maps other rows B (m, h) the same
-    way (the grid) and ``how`` is "", "1-D" or "PCA (xx% of variance)".  ``y`` (n,) labels
+    way (None for a 1-D layer) and ``how`` is "", "1-D …" or "PCA, xx% of variance".  ``y`` (n,) labels
     spread a 1-D layer vertically by class.
     """
     A = np.asarray(A, dtype=np.float64)
@@ -66,7 +68,7 @@ def project_2d(A, y=None):
     if h == 1:
         labels = np.zeros(len(A)) if y is None else np.asarray(y).reshape(len(A), -1)[:, 0]
         height = 0.15 * (labels - labels.mean()) * (np.ptp(A) or 1.0)
-        return np.column_stack([A[:, 0], height]), None, "1-D, rows split by class"
+        return np.column_stack([A[:, 0], height]), None, "1-D (split by class)"
     mean = A.mean(axis=0)
     _, S, Vt = np.linalg.svd(A - mean, full_matrices=False)
     V = Vt[:2]                                                     # (2, h)
@@ -78,7 +80,7 @@ def project_2d(A, y=None):
     def project(B):
         return (np.asarray(B, dtype=np.float64) - mean) @ V.T      # (m, 2)
 
-    return project(A), project, f"PCA ({100 * share:.0f}% of variance)"
+    return project(A), project, f"PCA, {100 * share:.0f}% of variance"
 
 
 def _grid(X):
@@ -86,13 +88,10 @@ def _grid(X):
     low, high = X.min(axis=0), X.max(axis=0)
     pad = 0.1 * (high - low) + 1e-9
     low, high = low - pad, high + pad
-    t = np.linspace(0.0, 1.0, GRID_POINTS)
-    s = np.linspace(0.0, 1.0, GRID_LINES)
-    u = low[0] + np.outer(s, np.ones_like(t)) * (high[0] - low[0])   # (lines, points)
-    v = low[1] + np.outer(np.ones_like(s), t) * (high[1] - low[1])
-    vertical = np.stack([u, v], axis=-1)                              # x fixed per line
-    horizontal = np.stack([low[0] + (v - low[1]) / (high[1] - low[1]) * (high[0] - low[0]),
-                           low[1] + (u - low[0]) / (high[0] - low[0]) * (high[1] - low[1])], axis=-1)
+    across = [np.linspace(low[i], high[i], GRID_LINES) for i in range(2)]     # where lines sit
+    along = [np.linspace(low[i], high[i], GRID_POINTS) for i in range(2)]     # points on a line
+    vertical = np.stack(np.broadcast_arrays(across[0][:, None], along[1][None, :]), axis=-1)
+    horizontal = np.stack(np.broadcast_arrays(along[0][None, :], across[1][:, None]), axis=-1)
     return np.concatenate([vertical, horizontal])
 
 
@@ -104,27 +103,31 @@ def representation_views(net, X, y, z=False, grid=True):
     """
     X, y = _check_points(net, X, y)
     _, cache = net.forward(X.astype(net.dtype, copy=False))
-    lines = _grid(X) if grid else np.empty((0, GRID_POINTS, 2))
-    n_lines = len(lines)
-    grid_cache = net.forward(lines.reshape(-1, 2).astype(net.dtype))[1] if n_lines else None
+    lines = _grid(X) if grid else np.empty((0, GRID_POINTS, 2))                # (lines, points, 2)
+    grid_cache = net.forward(lines.reshape(-1, 2).astype(net.dtype))[1] if len(lines) else None
+    L = len(cache.a) - 1
     views = []
-    for l in range(len(cache.a)):
+    for l in range(L + 1):
         use_z = z and l > 0
-        A = (cache.z if use_z else cache.a)[l]
-        P, project, how = project_2d(A, y)
-        if project is not None and grid_cache is not None:
-            G = (grid_cache.z if use_z else grid_cache.a)[l]
-            carried = project(G).reshape(n_lines, GRID_POINTS, 2)
-        else:
-            carried = np.empty((0, GRID_POINTS, 2))
-        views.append(LayerView(P, carried, _view_title(l, A.shape[1], use_z, len(cache.a) - 1, how)))
+        A = (cache.z if use_z else cache.a)[l]                                   # (n, h_l)
+        G = None if grid_cache is None else (grid_cache.z if use_z else grid_cache.a)[l]
+        views.append(_layer_view(l, L, A, G, y, use_z, note="z from layer 1 on" if z and l == 0 else ""))
     return views
 
 
-def _view_title(l, h, use_z, L, how):
-    symbol = "x" if l == 0 else ("z" if use_z else "a") + f"^{{({l})}}"
+def _layer_view(l, L, A, G, y, use_z, note=""):
+    """The LayerView of layer l from its values A (n, h) and the grid's values G (m, h) or None."""
+    P, project, how = project_2d(A, y)
+    if project is None or G is None:
+        carried = np.empty((0, GRID_POINTS, 2))
+    else:
+        carried = project(G).reshape(-1, GRID_POINTS, 2)
+    h = A.shape[1]
+    symbol = "x" if l == 0 else layer_symbol("z" if use_z else "a", l)
     name = "input" if l == 0 else ("output" if l == L else f"layer {l}")
-    return f"{name}: ${symbol}$, h = {h}" + (f", {how}" if how else "")
+    second = how or note
+    title = f"{name}: {symbol}, h = {h}" + (f"\n{second}" if second else "")
+    return LayerView(P, carried, title, {1: "1-D", 2: "2-D"}.get(h, "PCA"))
 
 
 def _check_points(net, X, y):
@@ -139,11 +142,11 @@ def _check_points(net, X, y):
     return X, y
 
 
-def _class_colors(y):
+def class_colors(y):
     """(n, 4) colours for labels y: integer classes (n,), or 0/1 columns (n, 1)."""
     labels = np.asarray(y).reshape(len(y), -1)[:, 0]
     codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
-    return colormaps["tab10"](codes % 10)
+    return get_cmap("tab10")(codes % 10)
 
 
 class RepresentationPicture:
@@ -155,13 +158,15 @@ class RepresentationPicture:
                                                      zorder=1), autolim=False)
         self.points = ax.scatter(np.zeros(len(y)), np.zeros(len(y)), s=marker_size, zorder=2,
                                  linewidths=0)
-        self.title = ax.set_title("", fontsize=8)
+        # A text above the axes rather than a title: set_title re-measures the tick labels.
+        self.title = ax.text(0.5, 1.01, "", transform=ax.transAxes, ha="center", va="bottom",
+                             fontsize=8)
         ax.tick_params(labelsize=7)
         self.set_labels(y)
 
     def set_labels(self, y):
         """Colour the dots by the labels ``y`` (n,) (the number of samples may change)."""
-        self.points.set_facecolors(_class_colors(y))
+        self.points.set_facecolors(class_colors(y))
 
     def show(self, view: LayerView):
         """Move the dots and the grid to ``view`` and fit the limits to the dots."""
@@ -172,6 +177,10 @@ class RepresentationPicture:
         self.ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
         self.ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
         self.title.set_text(view.title)
+        if view.kind == "1-D":      # the height only separates the classes: no scale for it
+            self.ax.set_yticks([])
+        elif not self.ax.get_yticks().size:
+            self.ax.yaxis.set_major_locator(AutoLocator())
         return [self.points, self.grid, self.title]
 
 

@@ -7,3 +7,8 @@ Every returned box carries ``controls`` (name -> control widget) and ``views``
 from ._view import FigureView
 
 __all__ = ["FigureView"]
+
+# Forward pass, representations, gradient flow (toolkit pieces 2–4).
+from .network_widgets import forward_pass_widget, gradient_flow_widget, representation_widget  # noqa: E402
+
+__all__ += ["forward_pass_widget", "representation_widget", "gradient_flow_widget"]

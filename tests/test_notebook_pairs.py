@@ -31,11 +31,14 @@ def cells(path: Path) -> list[tuple[str, str, list]]:
 def describe_difference(py_cells, nb_cells) -> str:
     for i, (a, b) in enumerate(zip(py_cells, nb_cells)):
         if a != b:
-            what = [name for name, x, y in zip(("type", "source", "tags"), a, b) if x != y]
-            diff = "\n".join(difflib.unified_diff(a[1].splitlines(), b[1].splitlines(),
-                                                  ".py", ".ipynb", lineterm=""))
-            return (f"cell {i} differs in {', '.join(what)} "
-                    f"(.py: {a[0]} {a[2] or ''} / .ipynb: {b[0]} {b[2] or ''})\n{diff}")
+            lines = [f"cell {i} differs:"]
+            if a[0] != b[0]:
+                lines.append(f"type: {a[0]} in the .py, {b[0]} in the .ipynb")
+            if a[2] != b[2]:
+                lines.append(f"tags: {a[2]} in the .py, {b[2]} in the .ipynb")
+            lines += difflib.unified_diff(a[1].splitlines(), b[1].splitlines(),
+                                          ".py", ".ipynb", lineterm="")
+            return "\n".join(lines)
     return f"the .py has {len(py_cells)} cells, the .ipynb {len(nb_cells)}"
 
 
@@ -50,10 +53,11 @@ def test_chapters_pair_ipynb_with_percent_py():
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_both_sides_exist(stem):
-    missing = [ext for ext in (".py", ".ipynb") if not (CHAPTERS / f"{stem}{ext}").is_file()]
-    assert not missing, (
-        f"chapters/{stem} has no {' or '.join(missing)} side; create it with "
-        f"`make notebook NB=chapters/{stem}.py` (or `jupytext --to py:percent` from the .ipynb)")
+    fixes = {".py": f"jupytext --to py:percent chapters/{stem}.ipynb",
+             ".ipynb": f"make notebook NB=chapters/{stem}.py"}
+    for ext, fix in fixes.items():
+        assert (CHAPTERS / f"{stem}{ext}").is_file(), (
+            f"chapters/{stem} has no {ext} side; create it with `{fix}`")
 
 
 @pytest.mark.parametrize("stem", STEMS)

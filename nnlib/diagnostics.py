@@ -30,7 +30,7 @@ from .optimizers import SGD
 
 __all__ = ["gradient_norms_by_layer", "ActivationMinimum", "activation_minimum",
            "saturation_regions", "fit_one_hidden_layer", "neuron_contributions",
-           "target_function"]
+           "target_function", "probability_grid"]
 
 
 # --- vanishing and exploding gradients ------------------------------------------------------
@@ -274,3 +274,25 @@ def neuron_contributions(net, x):
     _, cache = net.forward(x)
     a = cache.a[1]                                                           # (m, N)
     return a * net.params["W2"][0], float(net.params["b2"][0])
+
+
+# --- decision boundaries -------------------------------------------------------------------
+
+def probability_grid(net, xlim, ylim, m: int = 60):
+    """The network's P(class 1) on an m × m grid over ``xlim`` × ``ylim``.
+
+    ``net`` is a 2-input MLP with a sigmoid head (one output) or a softmax head (then the
+    probability of class 1 is ``out[:, 1]``).  Evaluated in evaluation mode
+    (``net.predict``).  Returns ``(xx, yy, p)``, each (m, m), with ``p[i, j]`` the
+    probability at the point ``(xx[i, j], yy[i, j])``; the decision boundary is p = 0.5.
+    """
+    if getattr(net, "sizes", [None])[0] != 2:
+        raise ValueError(f"net must take 2 inputs, got sizes {getattr(net, 'sizes', None)}")
+    m = check_int(m, "m", minimum=2)
+    (x0, x1), (y0, y1) = [tuple(check_float(v, name) for v in lim)
+                          for lim, name in ((xlim, "xlim"), (ylim, "ylim"))]
+    xx, yy = np.meshgrid(np.linspace(x0, x1, m), np.linspace(y0, y1, m))   # (m, m) each
+    points = np.column_stack([xx.ravel(), yy.ravel()]).astype(net.dtype)    # (m², 2)
+    out = net.predict(points)                                               # (m², k)
+    p = out[:, 0] if out.shape[1] == 1 else out[:, 1]
+    return xx, yy, p.reshape(m, m)

@@ -17,3 +17,15 @@ from .representation import animate_representations, plot_representations  # noq
 
 __all__ += ["plot_network", "animate_forward", "plot_representations", "animate_representations",
             "animate_gradient_flow", "plot_gradient_norms"]
+
+# Gradient norms per layer, activations, universal approximation, training (toolkit pieces 5–8).
+from .activation_plots import plot_activations  # noqa: E402
+from .approximation import (plot_approximation, plot_approximation_error,  # noqa: E402
+                            plot_neuron_contributions)
+from .gradients import plot_layer_gradient_norms  # noqa: E402
+from .training_plots import (plot_accuracy_curves, plot_decision_boundary,  # noqa: E402
+                             plot_loss_curves)
+
+__all__ += ["plot_layer_gradient_norms", "plot_activations", "plot_approximation",
+            "plot_neuron_contributions", "plot_approximation_error", "plot_decision_boundary",
+            "plot_loss_curves", "plot_accuracy_curves"]

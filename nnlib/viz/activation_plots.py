@@ -1,0 +1,155 @@
+"""Activation functions σ(z) and their derivatives σ′(z), with minima and saturation marked.
+
+The minima come from :func:`nnlib.diagnostics.activation_minimum` and the saturated
+intervals (|σ′| below a threshold: almost no gradient passes) from
+:func:`nnlib.diagnostics.saturation_regions`; this module only draws them.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .._checks import check_choice, check_float
+from ..activations import HIDDEN_ACTIVATIONS, get_activation
+from ..diagnostics import activation_minimum, saturation_regions
+from ._base import new_axes
+
+__all__ = ["plot_activations", "ActivationCurves", "ACTIVATION_COLOURS"]
+
+#: One fixed colour per activation, the same in every picture.
+ACTIVATION_COLOURS = {"relu": "C0", "gelu": "C1", "silu": "C2", "sigmoid": "C3", "tanh": "C4",
+                      "identity": "C7"}
+_N_POINTS = 801
+_STRIP = 0.03          # height of one saturation strip, as a fraction of the axes
+# The minimum of a named activation never changes: compute it once per name.
+_minimum = functools.lru_cache(maxsize=None)(activation_minimum)
+
+
+class ActivationCurves:
+    """σ and σ′ of every hidden activation on one axes; ``update`` shows a chosen few.
+
+    All artists are made once (two lines and a minimum marker per activation); ``update``
+    sets their data and visibility, and redraws only the shaded saturation spans.
+    """
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.f_lines, self.df_lines, self.min_marks = {}, {}, {}
+        for name in HIDDEN_ACTIVATIONS:
+            colour = ACTIVATION_COLOURS[name]
+            self.f_lines[name], = ax.plot([], [], color=colour, lw=2, label=name)
+            self.df_lines[name], = ax.plot([], [], color=colour, lw=1.2, ls="--")
+            self.min_marks[name], = ax.plot([], [], "o", color=colour, ms=6, mec="black", zorder=5)
+        self.spans = []
+        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center")
+        ax.axhline(0, color="black", lw=0.6)
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_xlabel("z")
+        ax.grid(True, alpha=0.3)
+
+    def update(self, names, lo=-5.0, hi=5.0, derivative=True, threshold=0.05) -> None:
+        names = _check_names(names)
+        lo, hi = check_float(lo, "lo"), check_float(hi, "hi")
+        if hi <= lo:
+            raise ValueError(f"hi must be greater than lo, got lo={lo}, hi={hi}")
+        threshold = check_float(threshold, "threshold", low=0.0, low_inclusive=False)
+        z = np.linspace(lo, hi, _N_POINTS)                                   # (m,)
+        y_values = []
+        for name in HIDDEN_ACTIVATIONS:
+            on = name in names
+            for artist in (self.f_lines[name], self.df_lines[name], self.min_marks[name]):
+                artist.set_visible(on)
+            if not on:
+                continue
+            act = get_activation(name)
+            f, df = act.f(z), act.df(z)
+            self.f_lines[name].set_data(z, f)
+            self.df_lines[name].set_data(z, df)
+            self.df_lines[name].set_visible(bool(derivative))
+            y_values += [f, df] if derivative else [f]
+            self._mark_minimum(name, lo, hi)
+        self._shade_saturation(names, lo, hi, threshold)
+        self.ax.set_xlim(lo, hi)
+        data = np.concatenate(y_values) if y_values else np.array([-1.0, 1.0])
+        self.ax.set_ylim(*_padded(data, free_bottom=_STRIP * len(names)))
+        self.note.set_text("" if names else "choose at least one activation")
+        self._legend(names, derivative, threshold)
+
+    def _mark_minimum(self, name, lo, hi):
+        """A dot on the minimum; its value goes into the legend label."""
+        minimum = _minimum(name)
+        if minimum is None or not lo <= minimum.z <= hi:
+            self.min_marks[name].set_data([], [])
+            self.f_lines[name].set_label(name)
+            return
+        self.min_marks[name].set_data([minimum.z], [minimum.f])
+        self.f_lines[name].set_label(f"{name}: min {minimum.f:.3f} at z = {minimum.z:.3f}")
+
+    def _shade_saturation(self, names, lo, hi, threshold):
+        """One strip per activation along the bottom edge where |σ′| < threshold.
+
+        With a single activation its saturated bands are also shaded lightly over the
+        whole height; with several, full-height bands would pile up into noise.
+        """
+        for span in self.spans:
+            span.remove()
+        self.spans = []
+        for row, name in enumerate(names):
+            colour = ACTIVATION_COLOURS[name]
+            for start, end in saturation_regions(name, lo, hi, threshold):
+                self.spans.append(self.ax.axvspan(start, end, row * _STRIP, (row + 1) * _STRIP,
+                                                  color=colour, alpha=0.6, lw=0))
+                if len(names) == 1:
+                    self.spans.append(self.ax.axvspan(start, end, color=colour, alpha=0.1, lw=0))
+
+    def _legend(self, names, derivative, threshold):
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
+        handles = [self.f_lines[n] for n in HIDDEN_ACTIVATIONS if n in names]
+        if not handles:
+            legend = self.ax.get_legend()
+            if legend is not None:
+                legend.remove()
+            return
+        if derivative:
+            handles.append(Line2D([], [], color="gray", ls="--", label="σ′ (dashed)"))
+        handles.append(Patch(color="gray", alpha=0.6, label=f"|σ′| < {threshold:g} (bars at the bottom)"))
+        self.ax.legend(handles=handles, loc="upper left", fontsize="small")
+
+
+def plot_activations(names, lo=-5.0, hi=5.0, ax=None, derivative=True, threshold=0.05):
+    """Plot σ(z) (solid) and σ′(z) (dashed) of each activation in ``names`` over [lo, hi].
+
+    A dot marks the minimum of activations that have one (GELU ≈ −0.170 at z ≈ −0.752,
+    SiLU ≈ −0.278 at z ≈ −1.278; the values are in the legend).  Coloured bars along the
+    bottom edge, one row per activation, mark its *saturation* regions where
+    |σ′(z)| < ``threshold`` — there the backward pass δ = da ⊙ σ′(z) lets almost no
+    gradient through (a single activation's regions are also shaded over the full height).  ``names``: a name or a list of names from
+    ``relu, gelu, silu, sigmoid, tanh, identity``.  Returns ``(fig, ax)``.
+    """
+    names = _check_names(names)
+    if not names:
+        raise ValueError("names must list at least one activation, got an empty list")
+    fig, ax = new_axes(ax, figsize=(6.0, 3.5), dpi=80)
+    ActivationCurves(ax).update(names, lo, hi, derivative, threshold)
+    ax.set_title("activations σ(z) and derivatives σ′(z)")
+    return fig, ax
+
+
+def _check_names(names):
+    if isinstance(names, str):
+        names = [names]
+    if not hasattr(names, "__iter__"):
+        raise TypeError(f"names must be an activation name or a list of names, got {names!r}")
+    return [check_choice(n, "names", HIDDEN_ACTIVATIONS) for n in names]
+
+
+def _padded(values, margin=0.08, free_bottom=0.0):
+    """y-limits around ``values`` leaving the fraction ``free_bottom`` of the height empty."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = margin * max(hi - lo, 1e-3)
+    lo, hi = lo - pad, hi + pad
+    return lo - free_bottom / (1 - free_bottom) * (hi - lo), hi

@@ -1,0 +1,349 @@
+"""Training explorer: train a classifier on a 2-D data set and watch it learn.
+
+The picture has three panels — the decision boundary over the data, the training and
+validation loss, and the accuracy — and a row of controls for the data set and every
+hyperparameter the regularisation chapter discusses.  **Train** starts training a fresh
+network (same seed every time, so a run is reproducible); **Stop** ends it after the current
+epoch.  If the loss blows up, training stops by itself and the status line says so, naming
+the learning rate (:class:`nnlib.training.History` ``.message``); the plots then show the last
+finite state, never NaN.
+
+How training stays out of the way of the notebook.  A widget callback runs on the kernel's
+main thread, and the kernel handles the next message from the browser — such as a click on
+Stop — only once that callback has returned.  So **Train** starts a background thread that
+runs :func:`nnlib.training.train`; its per-epoch ``callback`` checks a
+``threading.Event`` set by **Stop** (and returns True to end training), and redraws the
+figure whenever :data:`UPDATE_EVERY` seconds have passed since the last redraw.  Widget
+updates from a thread are sent through ipykernel's IOPub thread, so they reach the browser
+while the thread works (the pattern of ipywidgets' "Asynchronous widgets" guide; with
+ipykernel 7 it needs ≥ 7.0.1, which fixed output routing from threads).  An asyncio task
+would be the other route, but ipykernel 7 does not resume background tasks once the cell
+that created them has finished (ipykernel issue #1510), which is exactly the situation of a
+widget.  A lock serialises every redraw, and the model controls are disabled while a
+thread trains.  ``run_training(blocking=True)`` runs the same loop in the caller's thread,
+for tests and scripts.
+
+How the plots keep up.  A full redraw of the three panels lays out and rasterises every tick
+label again (50–100 ms on a small machine).  During a run only the moving artists change —
+probability map, boundary, points, curves — while axis limits stay put (the epoch axis spans
+the whole run, the loss axis whole decades), so :class:`_Blitter` draws the rest once, keeps
+it as a pixel background and, per update, pastes it back and draws only the moving artists:
+about a quarter of the cost.  When a limit does change, the background is redrawn.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import threading
+import time
+import warnings
+
+import ipywidgets as widgets
+from PIL import Image
+
+from .._checks import check_int
+from ..datasets import CLASSIFICATION, load_dataset
+from ..network import MLP
+from ..optimizers import SGD
+from ..training import History, TrainingDivergedWarning, train
+from ..viz.training_plots import CurveArtists, DecisionBoundaryArtists
+from ._view import FigureView
+from .explorers import explorer_box, fixed_layout
+
+__all__ = ["training_explorer", "UPDATE_EVERY", "BATCH_SIZE"]
+
+#: Seconds between plot updates while training (a redraw itself takes ~50–100 ms more).
+UPDATE_EVERY = 0.1
+#: Mini-batch size of every run.
+BATCH_SIZE = 32
+_ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "identity")
+
+
+def training_explorer(seed=0, n=300) -> widgets.VBox:
+    """Build the training explorer: data, decision boundary, loss and accuracy curves.
+
+    Controls (``box.controls``): ``dataset`` (moons, circles, spirals, xor), ``lr``
+    (learning rate of plain SGD, log slider 10⁻³ … 10²), ``width`` and ``depth`` of the
+    hidden layers, ``activation``, ``l2`` and ``l1`` (penalty strengths λ), ``dropout``
+    (drop probability p), ``batch_norm`` and ``epochs``.  ``n`` points are split 3 : 1 into
+    training and validation; mini-batches of :data:`BATCH_SIZE`.
+
+    The returned box also has ``buttons`` ({"train", "stop"}), ``progress`` (IntProgress),
+    ``status`` (HTML), ``run_training(blocking=False)``, ``stop_training()``,
+    ``wait(timeout=None)`` and ``explorer`` (the state: ``net``, ``history``,
+    ``update_times`` — the ``time.perf_counter()`` of every redraw during the last run).
+    """
+    return _TrainingExplorer(check_int(seed, "seed", minimum=0), check_int(n, "n", minimum=8)).box
+
+
+class _TrainingExplorer:
+    """The state behind one training explorer: data, network, history, thread, lock."""
+
+    def __init__(self, seed, n):
+        self.seed, self.n = seed, n
+        self.controls = {
+            "dataset": widgets.Dropdown(options=list(CLASSIFICATION), value="moons",
+                                        description="data set"),
+            "lr": widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=2, step=0.1,
+                                         description="learning rate", readout_format=".3g"),
+            "width": widgets.IntSlider(value=16, min=1, max=64, description="width"),
+            "depth": widgets.IntSlider(value=2, min=1, max=6, description="hidden layers"),
+            "activation": widgets.Dropdown(options=list(_ACTIVATIONS), value="relu",
+                                           description="activation"),
+            "l2": widgets.FloatSlider(value=0.0, min=0.0, max=0.05, step=0.001,
+                                      description="L2 λ", readout_format=".3f"),
+            "l1": widgets.FloatSlider(value=0.0, min=0.0, max=0.05, step=0.001,
+                                      description="L1 λ", readout_format=".3f"),
+            "dropout": widgets.FloatSlider(value=0.0, min=0.0, max=0.8, step=0.05,
+                                           description="dropout p"),
+            "batch_norm": widgets.Checkbox(value=False, description="batch normalisation"),
+            "epochs": widgets.IntSlider(value=300, min=10, max=3000, step=10, description="epochs"),
+        }
+        self.train_button = widgets.Button(description="Train", button_style="success", icon="play")
+        self.stop_button = widgets.Button(description="Stop", button_style="danger", icon="stop",
+                                          disabled=True)
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="epoch 0")
+        self.status = widgets.HTML("Choose a setting and press <b>Train</b>.")
+        self.summary = widgets.HTML()
+        self.view = fixed_layout(
+            FigureView(figsize=(8.4, 3.0), dpi=72, ncols=3, gridspec_kw={"width_ratios": [1.15, 1, 1]}),
+            left=0.06, right=0.99, bottom=0.15, top=0.97, wspace=0.32)
+        ax_data, ax_loss, ax_acc = self.view.axes
+        self.loss_curves = CurveArtists(ax_loss, "loss")
+        self.acc_curves = CurveArtists(ax_acc, "acc")
+        self._blitter = _Blitter(self.view)
+
+        self._lock = threading.RLock()       # one redraw (or reset) at a time
+        self._stop = threading.Event()
+        self._thread = None
+        self.running = False
+        self.error = None
+        self.update_times = []
+        self.data = self._load_data()
+        self.boundary = DecisionBoundaryArtists(ax_data, *self.data, m=40)
+        self._moving = [self.boundary.train_points, self.boundary.val_points,
+                        self.loss_curves.train_line, self.loss_curves.val_line,
+                        self.acc_curves.train_line, self.acc_curves.val_line]
+        for artist in self._moving:
+            artist.set_animated(True)      # left out of the blitter's background
+        self.net = self._build_net()
+        self.history = History()
+
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.train_button.on_click(lambda _: self.run_training(blocking=False))
+        self.stop_button.on_click(lambda _: self.stop_training())
+        self._reset_view()
+
+        columns = list(self.controls.values())
+        for control in columns:
+            control.style = {"description_width": "100px"}
+            control.layout = widgets.Layout(width="300px")
+        buttons = widgets.HBox([self.train_button, self.stop_button, self.progress])
+        self.box = explorer_box(
+            [widgets.HBox([widgets.VBox(columns[:5]), widgets.VBox(columns[5:])]),
+             buttons, self.status, self.summary, self.view.widget],
+            self.controls, [self.view])
+        self.box.buttons = {"train": self.train_button, "stop": self.stop_button}
+        self.box.progress, self.box.status = self.progress, self.status
+        self.box.run_training, self.box.stop_training = self.run_training, self.stop_training
+        self.box.wait, self.box.explorer = self.wait, self
+
+    # --- set-up from the controls ------------------------------------------------------
+    def _config(self) -> dict:
+        return {name: w.value for name, w in self.controls.items()}
+
+    def _load_data(self):
+        return load_dataset(self.controls["dataset"].value, n=self.n, seed=self.seed)
+
+    def _build_net(self) -> MLP:
+        c = self._config()
+        return MLP([2] + [c["width"]] * c["depth"] + [1], activation=c["activation"],
+                   head="sigmoid", dropout=c["dropout"], norm="batch" if c["batch_norm"] else None,
+                   seed=self.seed)
+
+    def _on_change(self, change):
+        """A control moved: show the fresh, untrained network of the new setting."""
+        if self.running:          # the controls are disabled then; ignore programmatic changes
+            return
+        with self._lock:
+            if change["owner"] is self.controls["dataset"]:
+                self.data = self._load_data()
+                self.boundary.set_data(*self.data)
+            self.net = self._build_net()
+            self.history = History()
+            self._reset_view()
+
+    def _reset_view(self):
+        self.progress.max, self.progress.value = self.controls["epochs"].value, 0
+        self.progress.description = "epoch 0"
+        self.status.value = "Untrained network. Press <b>Train</b>."
+        self.summary.value = _summary(self._config(), self.data)
+        self._draw(self.history, epochs=self.controls["epochs"].value)
+
+    # --- training ------------------------------------------------------------------------
+    def run_training(self, blocking: bool = False) -> bool:
+        """Train a fresh network with the current controls; False if a run is going on.
+
+        ``blocking=False`` (the Train button) trains in a background thread and returns at
+        once; ``blocking=True`` trains in the calling thread and returns when done.
+        """
+        with self._lock:
+            if self.running:
+                return False
+            self.running = True
+        config = self._config()
+        self._stop.clear()
+        self.error = None
+        self.update_times = []
+        self.net = self._build_net()
+        self.history = History()
+        self._set_controls_enabled(False)
+        self.progress.max, self.progress.value = config["epochs"], 0
+        self.status.value = "training…"
+        if blocking:
+            self._train(config, reraise=True)
+        else:
+            self._thread = threading.Thread(target=self._train, args=(config,), daemon=True,
+                                            name="nnlib-training-explorer")
+            self._thread.start()
+        return True
+
+    def stop_training(self) -> None:
+        """Ask a running training to stop after its current epoch (the Stop button)."""
+        self._stop.set()
+
+    def wait(self, timeout=None) -> bool:
+        """Wait for a background run to finish; True if no run is going on afterwards."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.running
+
+    def _train(self, config, reraise=False):
+        X_train, y_train, X_val, y_val = self.data
+        last_draw = time.perf_counter()
+
+        def callback(epoch, history):
+            nonlocal last_draw
+            if self._stop.is_set():
+                return True
+            if time.perf_counter() - last_draw >= UPDATE_EVERY:
+                self._draw(history, epoch, config["epochs"], blit=True)
+                last_draw = time.perf_counter()    # UPDATE_EVERY of training between redraws
+            return None
+
+        try:
+            with warnings.catch_warnings():
+                # The status line shows the divergence message; no duplicate warning.
+                warnings.simplefilter("ignore", TrainingDivergedWarning)
+                self.history = train(self.net, X_train, y_train, X_val, y_val,
+                                     optimizer=SGD(config["lr"]), epochs=config["epochs"],
+                                     batch_size=BATCH_SIZE, l2=config["l2"], l1=config["l1"],
+                                     seed=self.seed, callback=callback)
+            self._draw(self.history, self.history.epochs_run, config["epochs"])
+            self.status.value = _final_status(self.history, config)
+        except Exception as exc:        # shown in the widget: a thread has nobody to raise to
+            self.error = exc
+            self.status.value = (f"<span style='color:#b2182b'>error: "
+                                 f"{html.escape(str(exc))}</span>")
+            if reraise:
+                raise
+        finally:
+            self._set_controls_enabled(True)
+            self.running = False
+
+    def _set_controls_enabled(self, enabled: bool) -> None:
+        for control in self.controls.values():
+            control.disabled = not enabled
+        self.train_button.disabled = not enabled
+        self.stop_button.disabled = enabled
+
+    # --- drawing --------------------------------------------------------------------------
+    def _draw(self, history, epoch=None, epochs=None, blit=False):
+        """Redraw boundary and curves from ``self.net`` and ``history`` (finite values only).
+
+        ``blit=True`` (updates during a run) redraws only the moving artists.
+        """
+        with self._lock:
+            self.boundary.update(self.net)
+            for contour in self.boundary.contours:
+                contour.set_animated(True)
+            self.loss_curves.update(history, max_epoch=epochs)
+            self.acc_curves.update(history, max_epoch=epochs)
+            if epoch is not None:
+                self.progress.value = epoch
+                self.progress.description = f"epoch {epoch}"
+                if self.running and history.train_loss:
+                    self.status.value = _progress_status(history, epoch, epochs)
+            if blit:
+                self._blitter.refresh(self.boundary.contours + self._moving)
+            else:
+                self.view.refresh()
+            if self.running:
+                self.update_times.append(time.perf_counter())
+
+
+class _Blitter:
+    """Refresh a FigureView by drawing only the moving artists over a cached background.
+
+    The moving artists must be ``set_animated(True)``: ``canvas.draw()`` then leaves them
+    out, which gives the background (``FigureView.refresh`` — a savefig — still draws them).
+    The background is redrawn whenever any axes' limits differ from when it was taken.
+    """
+
+    def __init__(self, view):
+        self.view = view
+        self._background, self._key = None, None
+
+    def refresh(self, artists) -> None:
+        figure = self.view.figure
+        canvas = figure.canvas
+        key = tuple((ax.get_xlim(), ax.get_ylim()) for ax in figure.axes)
+        if self._background is None or key != self._key:
+            canvas.draw()
+            self._background, self._key = canvas.copy_from_bbox(figure.bbox), key
+        else:
+            canvas.restore_region(self._background)
+        for artist in sorted(artists, key=lambda a: a.get_zorder()):
+            artist.axes.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA",
+                         0, 1).save(buffer, format="png", compress_level=1)
+        self.view.image.value = buffer.getvalue()
+        self.view.render_count += 1
+
+
+def _summary(c, data) -> str:
+    return (f"<small>{c['dataset']}: {len(data.X_train)} training / {len(data.X_val)} validation "
+            f"points · {c['depth']} hidden layer{'s' * (c['depth'] != 1)} × {c['width']} "
+            f"{c['activation']} · SGD, learning rate {c['lr']:.3g}, batches of {BATCH_SIZE} · "
+            f"L2 λ = {c['l2']:g} · L1 λ = {c['l1']:g} · dropout p = {c['dropout']:g} · "
+            f"batch norm {'on' if c['batch_norm'] else 'off'}</small>")
+
+
+def _progress_status(history, epoch, epochs) -> str:
+    text = f"training… epoch {epoch} / {epochs} · train loss {history.train_loss[-1]:.4g}"
+    if history.val_acc:
+        text += f" · validation accuracy {history.val_acc[-1]:.3f}"
+    return text
+
+
+def _final_status(history, config) -> str:
+    if history.diverged:
+        return (f"<span style='color:#b2182b'><b>Diverged.</b> "
+                f"{html.escape(history.message)}</span>")
+    if history.message.startswith("stopped"):
+        head = f"Stopped after epoch {history.epochs_run} of {config['epochs']}."
+    else:
+        head = f"Trained for {history.epochs_run} epochs."
+    if not history.train_loss:
+        return head
+    tail = f" Train loss {history.train_loss[-1]:.4g}"
+    if history.val_loss:
+        tail += f", validation loss {history.val_loss[-1]:.4g}"
+    if history.val_acc:
+        tail += (f"; accuracy {history.train_acc[-1]:.3f} (train), "
+                 f"{history.val_acc[-1]:.3f} (validation)")
+    return head + tail + "."

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import ipywidgets as widgets
 import numpy as np
 
-from nnlib._checks import check_choice, check_int
+from nnlib._checks import check_choice, check_float, check_int
 from nnlib.activations import HIDDEN_ACTIVATIONS
 from nnlib.datasets import CLASSIFICATION, DATASETS
 from nnlib.network import MLP
@@ -96,6 +96,14 @@ class _Stepper:
         self.view.refresh()
 
 
+def _in_range(value, name, low, high):
+    """``value`` as an int in low … high (a control's range), or a ValueError naming ``name``."""
+    value = check_int(value, name, minimum=low)
+    if value > high:
+        raise ValueError(f"{name} must be <= {high}, got {value}")
+    return value
+
+
 def _mlp(seed, layers, width, activation, d=2, k=1, **options):
     """[d] + [width] * layers + [k], sigmoid head: the networks these widgets draw."""
     return MLP([d] + [width] * layers + [k], activation=activation, head="sigmoid", seed=seed,
@@ -113,10 +121,13 @@ def forward_pass_widget(seed=0, layers=2, width=4, activation="tanh", x=(0.8, -0
     L + 1 frames (frame l lights layers 0 … l).  Weights come from ``seed``.
     """
     check_int(seed, "seed", minimum=0)
+    if not isinstance(x, (tuple, list, np.ndarray)) or len(x) != 2:
+        raise ValueError(f"x must be a point (x1, x2), got {x!r}")
+    x = [check_float(v, f"x[{i}]", low=-1.5, high=1.5) for i, v in enumerate(x)]
     controls = {
-        "layers": widgets.IntSlider(value=check_int(layers, "layers"), min=1, max=6,
+        "layers": widgets.IntSlider(value=_in_range(layers, "layers", 1, 6), min=1, max=6,
                                     description="hidden layers", **_SLIDER),
-        "width": widgets.IntSlider(value=check_int(width, "width"), min=1, max=16,
+        "width": widgets.IntSlider(value=_in_range(width, "width", 1, 16), min=1, max=16,
                                    description="width", **_SLIDER),
         "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
                                        value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),
@@ -168,9 +179,9 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
     controls = {
         "dataset": widgets.Dropdown(options=CLASSIFICATION, description="data",
                                     value=check_choice(dataset, "dataset", CLASSIFICATION)),
-        "layers": widgets.IntSlider(value=check_int(layers, "layers"), min=1, max=4,
+        "layers": widgets.IntSlider(value=_in_range(layers, "layers", 1, 4), min=1, max=4,
                                     description="hidden layers", **_SLIDER),
-        "width": widgets.IntSlider(value=check_int(width, "width"), min=1, max=8,
+        "width": widgets.IntSlider(value=_in_range(width, "width", 1, 8), min=1, max=8,
                                    description="width", **_SLIDER),
         "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
                                        value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),
@@ -288,9 +299,9 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
     check_int(seed, "seed", minimum=0)
     X, y = DATASETS["moons"](n=check_int(n, "n", minimum=2), seed=seed)
     controls = {
-        "layers": widgets.IntSlider(value=check_int(layers, "layers"), min=1, max=8,
+        "layers": widgets.IntSlider(value=_in_range(layers, "layers", 1, 8), min=1, max=8,
                                     description="hidden layers", **_SLIDER),
-        "width": widgets.IntSlider(value=check_int(width, "width"), min=1, max=16,
+        "width": widgets.IntSlider(value=_in_range(width, "width", 1, 16), min=1, max=16,
                                    description="width", **_SLIDER),
         "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
                                        value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),

@@ -67,6 +67,7 @@ class GradientFlowPicture:
     def __init__(self, ax, net, X, y, max_neurons=MAX_NEURONS):
         self.net = net
         self.diagram = NetworkDiagram(ax, _net_sizes(net), max_neurons=max_neurons)
+        self.diagram.caption.set_fontsize(8)       # the backward rule is a long line
         self.set_data(X, y)
 
     @property
@@ -120,7 +121,7 @@ class GradientFlowPicture:
         delta, W = (lambda k: layer_symbol("δ", k)), (lambda k: layer_symbol("W", k))   # noqa: E731
         rule = (f"{delta(L)} = ∂L/∂{layer_symbol('z', L)}" if l == L else
                 f"{delta(l)} = ({delta(l + 1)} {W(l + 1)}) ⊙ σ′({layer_symbol('z', l)})")
-        return f"{rule}     ‖∂L/∂{W(l)}‖ = {self.norms[l - 1]:.1e}"
+        return f"{rule},   ‖∂L/∂{W(l)}‖ = {self.norms[l - 1]:.1e}"
 
     def remove(self):
         self.diagram.remove()

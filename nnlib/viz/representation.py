@@ -125,8 +125,9 @@ def _layer_view(l, L, A, G, y, use_z, note=""):
     h = A.shape[1]
     symbol = "x" if l == 0 else layer_symbol("z" if use_z else "a", l)
     name = "input" if l == 0 else ("output" if l == L else f"layer {l}")
-    second = how or note
-    title = f"{name}: {symbol}, h = {h}" + (f"\n{second}" if second else "")
+    # Always two lines, so that a widget's frozen layout has room for every title.
+    second = how or note or ("the data as given" if l == 0 else "the two values themselves")
+    title = f"{name}: {symbol}, h = {h}\n{second}"
     return LayerView(P, carried, title, {1: "1-D", 2: "2-D"}.get(h, "PCA"))
 
 

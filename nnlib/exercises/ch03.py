@@ -23,10 +23,11 @@ def layer_backward_solution(da, z, a_prev, W):
     return delta.T @ a_prev, delta.sum(axis=0), delta @ W
 
 
-def _backward_with(da, z, a_prev, W, delta=None, dW_T=False, db_sum=True):
+def _backward_with(da, z, a_prev, W, delta=None, dW_T=False, db_sum=True, db_mean=False):
     delta = da * _sig_grad(z) if delta is None else delta
     dW = a_prev.T @ delta if dW_T else delta.T @ a_prev
-    return dW, (delta.sum(axis=0) if db_sum else delta), delta @ W
+    db = delta.mean(axis=0) if db_mean else (delta.sum(axis=0) if db_sum else delta)
+    return dW, db, delta @ W
 
 
 def _layer_cases(rng):
@@ -51,6 +52,10 @@ layer_backward = Exercise(
         Mistake("db-not-summed", "db must have b's shape (h,): the bias was added to every row, so "
                                  "its gradient sums δ over the batch (axis=0).",
                 lambda da, z, a_prev, W: _backward_with(da, z, a_prev, W, db_sum=False)),
+        Mistake("db-averaged", "db averages δ over the batch; sum it instead (axis=0). The 1/n of "
+                               "the mean loss is already inside δ (it came in with δ^(L)), so "
+                               "averaging again divides by n twice.",
+                lambda da, z, a_prev, W: _backward_with(da, z, a_prev, W, db_mean=True)),
         Mistake("sigma-prime-of-a", "σ′ was taken at the wrong quantity: you evaluated it at the "
                                     "output a = σ(z); it belongs at z. (From a, σ′ = a(1 − a).)",
                 lambda da, z, a_prev, W: _backward_with(

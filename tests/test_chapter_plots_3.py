@@ -1,0 +1,56 @@
+"""Smoke tests of Chapter 3's own pictures (nnlib/viz/chapter_plots_3.py): each draws on a
+bare Figure (never pyplot), accepts a given axes, and shows the data it was given."""
+
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from nnlib.viz import new_axes
+from nnlib.viz import chapter_plots_3 as plots
+
+CASES = {
+    "plot_backprop_cost": lambda ax: plots.plot_backprop_cost(
+        [500, 1600, 3700], [2e-5, 3e-5, 5e-5], [3e-5, 5e-5, 8e-5], [500, 1600], [0.03, 0.15], ax=ax),
+    "plot_derivative_bound": lambda ax: plots.plot_derivative_bound(ax=ax),
+    "plot_product_bound": lambda ax: plots.plot_product_bound(0.25 ** np.arange(6)[::-1], ax=ax),
+    "plot_norm_by_depth": lambda ax: plots.plot_norm_by_depth(
+        [1, 2, 4], {"sigmoid, Xavier": [1e-1, 1e-2, 1e-4], "relu, He": [0.3, 0.3, 0.2]}, ax=ax),
+    "plot_kink_secant": lambda ax: plots.plot_kink_secant(0.0, 0.5, ax=ax),
+    "plot_error_vs_eps": lambda ax: plots.plot_error_vs_eps(
+        [1e-2, 1e-4, 1e-6], {"float64": [1e-5, 1e-9, 1e-10]}, threshold=1e-6, ax=ax),
+}
+
+
+def test_every_plot_function_is_covered():
+    assert set(CASES) == set(plots.__all__)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_plot_on_a_bare_figure_without_pyplot(name):
+    pyplot = sys.modules.get("matplotlib.pyplot")       # only if something else imported it
+    before = pyplot.get_fignums() if pyplot else []
+    fig, ax = CASES[name](None)
+    assert isinstance(fig, Figure) and ax.figure is fig
+    assert ax.lines, "nothing was drawn"
+    fig.canvas.draw()                                   # renders without error
+    assert "matplotlib.pyplot" not in sys.modules or sys.modules["matplotlib.pyplot"].get_fignums() == before
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_plot_uses_the_given_axes(name):
+    fig, ax = new_axes()
+    assert CASES[name](ax) == (fig, ax)
+
+
+def test_kink_secant_reports_the_average_slope():
+    _, ax = plots.plot_kink_secant(0.0, 0.5)
+    assert "slope 0.50" in ax.get_legend().get_texts()[1].get_text()
+
+
+def test_product_bound_normalises_to_the_last_hidden_layer():
+    _, ax = plots.plot_product_bound(np.array([1e-4, 1e-2, 1.0, 5.0]))
+    measured = ax.lines[0]
+    np.testing.assert_allclose(measured.get_ydata(), [1e-4, 1e-2, 1.0])
+    np.testing.assert_allclose(measured.get_xdata(), [2, 1, 0])

@@ -168,10 +168,10 @@ def test_representation_train_and_reset():
     untrained = box.views[0].image.value
     sweep.set("epochs", 10)
     sweep.click("train")
-    status = box.children[-1].children[-1].value
+    status = box.status.value
     assert status.startswith("trained 10 epochs")
     sweep.click("train")
-    assert box.children[-1].children[-1].value.startswith("trained 20 epochs")
+    assert box.status.value.startswith("trained 20 epochs")
     sweep.click("reset")
     assert box.views[0].image.value == untrained                  # the same fresh weights
     sweep.click("reset", must_change=False)

@@ -36,7 +36,7 @@ PLAY_INTERVAL = 700   # ms between frames when playing
 _SLIDER = dict(continuous_update=False, style={"description_width": "initial"})
 
 
-def _box(rows, controls, views):
+def _box(rows, controls, views, **extras):
     """The returned widget: a VBox that also exposes ``controls`` and ``views`` for tests.
 
     The views have been drawn once; from now on their axes stay where constrained layout put
@@ -46,6 +46,8 @@ def _box(rows, controls, views):
         view.figure.set_layout_engine("none")
     box = widgets.VBox(rows)
     box.controls, box.views = controls, views
+    for name, value in extras.items():
+        setattr(box, name, value)
     return box
 
 
@@ -104,6 +106,18 @@ def _in_range(value, name, low, high):
     return value
 
 
+def _network_controls(layers, width, activation, max_layers, max_width):
+    """The three controls that define a network: hidden ``layers``, their ``width``, ``activation``."""
+    return {
+        "layers": widgets.IntSlider(value=_in_range(layers, "layers", 1, max_layers), min=1,
+                                    max=max_layers, description="hidden layers", **_SLIDER),
+        "width": widgets.IntSlider(value=_in_range(width, "width", 1, max_width), min=1,
+                                   max=max_width, description="width", **_SLIDER),
+        "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
+                                       value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),
+    }
+
+
 def _mlp(seed, layers, width, activation, d=2, k=1, **options):
     """[d] + [width] * layers + [k], sigmoid head: the networks these widgets draw."""
     return MLP([d] + [width] * layers + [k], activation=activation, head="sigmoid", seed=seed,
@@ -124,16 +138,11 @@ def forward_pass_widget(seed=0, layers=2, width=4, activation="tanh", x=(0.8, -0
     if not isinstance(x, (tuple, list, np.ndarray)) or len(x) != 2:
         raise ValueError(f"x must be a point (x1, x2), got {x!r}")
     x = [check_float(v, f"x[{i}]", low=-1.5, high=1.5) for i, v in enumerate(x)]
-    controls = {
-        "layers": widgets.IntSlider(value=_in_range(layers, "layers", 1, 6), min=1, max=6,
-                                    description="hidden layers", **_SLIDER),
-        "width": widgets.IntSlider(value=_in_range(width, "width", 1, 16), min=1, max=16,
-                                   description="width", **_SLIDER),
-        "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
-                                       value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),
+    controls = _network_controls(layers, width, activation, max_layers=6, max_width=16)
+    controls.update({
         "x1": widgets.FloatSlider(value=x[0], min=-1.5, max=1.5, step=0.1, description="x₁", **_SLIDER),
         "x2": widgets.FloatSlider(value=x[1], min=-1.5, max=1.5, step=0.1, description="x₂", **_SLIDER),
-    }
+    })
     view = FigureView(figsize=(6.0, 3.5), dpi=72)
     stepper = _Stepper(view, n_frames=layers + 2)
     state = {"picture": None}
@@ -171,21 +180,18 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
 
     Controls: ``dataset`` (moons, circles, spirals, xor), ``layers`` (hidden layers 1–4),
     ``width`` (1–8; 2 shows the values themselves, wider layers a PCA projection),
-    ``activation``, ``layer`` (0 … L), ``z`` (show z^(l) before σ), ``epochs`` and the ``train``
-    button (Adam, lr 0.03, batches of 32; press again to continue) and ``reset`` (fresh weights).
+    ``activation``, ``layer`` (0 … L, starting on the last hidden layer), ``z`` (show z^(l)
+    before σ), ``epochs`` and the ``train`` button (Adam, lr 0.03, batches of 32; press again
+    to continue) and ``reset`` (fresh weights).
     """
     check_int(seed, "seed", minimum=0)
     check_int(n, "n", minimum=4)
     controls = {
         "dataset": widgets.Dropdown(options=CLASSIFICATION, description="data",
                                     value=check_choice(dataset, "dataset", CLASSIFICATION)),
-        "layers": widgets.IntSlider(value=_in_range(layers, "layers", 1, 4), min=1, max=4,
-                                    description="hidden layers", **_SLIDER),
-        "width": widgets.IntSlider(value=_in_range(width, "width", 1, 8), min=1, max=8,
-                                   description="width", **_SLIDER),
-        "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
-                                       value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),
-        "layer": widgets.IntSlider(value=0, min=0, max=layers + 1, description="layer l", **_SLIDER),
+        **_network_controls(layers, width, activation, max_layers=4, max_width=8),
+        # starts on the last hidden layer: the representation the output layer separates
+        "layer": widgets.IntSlider(value=layers, min=0, max=layers + 1, description="layer l", **_SLIDER),
         "z": widgets.Checkbox(value=False, description="before σ (z)", indent=False),
         "epochs": widgets.IntSlider(value=50, min=10, max=200, step=10, description="epochs", **_SLIDER),
         "train": widgets.Button(description="train", icon="play"),
@@ -247,7 +253,7 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
             view.widget,
             widgets.HBox([controls["layer"], controls["z"]]),
             widgets.HBox([controls["epochs"], controls["train"], controls["reset"], status])]
-    return _box(rows, controls, [view])
+    return _box(rows, controls, [view], status=status)
 
 
 def _training_status(history, total):
@@ -298,14 +304,7 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
     """
     check_int(seed, "seed", minimum=0)
     X, y = DATASETS["moons"](n=check_int(n, "n", minimum=2), seed=seed)
-    controls = {
-        "layers": widgets.IntSlider(value=_in_range(layers, "layers", 1, 8), min=1, max=8,
-                                    description="hidden layers", **_SLIDER),
-        "width": widgets.IntSlider(value=_in_range(width, "width", 1, 16), min=1, max=16,
-                                   description="width", **_SLIDER),
-        "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
-                                       value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),
-    }
+    controls = _network_controls(layers, width, activation, max_layers=8, max_width=16)
     view = FigureView(figsize=(6.6, 3.4), dpi=72, ncols=2, width_ratios=[2.3, 1])
     bars = GradientBars(view.axes[1])
     state = {"picture": None}

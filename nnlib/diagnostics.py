@@ -70,6 +70,8 @@ def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal",
     (an exploding network), stepping stops there; the label then reads
     ``"after {k} SGD steps (step {k+1} diverged)"`` and the array is the last finite one.
     Entries can be exactly 0 (e.g. ``init="zeros"``); a log-scale plot must floor them.
+    Raises ``ValueError`` if the loss or a gradient norm is already non-finite at
+    initialisation.
     """
     depth = check_int(depth, "depth", minimum=1)
     activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
@@ -91,7 +93,7 @@ def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal",
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         grads = _full_batch_gradients(net, X, y)
         if grads is None:
-            raise ValueError(f"the network's output is not finite at initialisation "
+            raise ValueError(f"the loss or its gradients are not finite at initialisation "
                              f"(depth={depth}, activation={activation!r}, init={init!r})")
         result = {"at initialization": grads.layer_norms()}
         if steps == 0:
@@ -103,10 +105,10 @@ def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal",
             if new is None:
                 break
             done, last = done + 1, new
-    label = f"after {done} SGD steps"
-    if done < steps:
-        label += f" (step {done + 1} diverged)"
-    result[label] = last.layer_norms()
+        label = f"after {done} SGD steps"
+        if done < steps:
+            label += f" (step {done + 1} diverged)"
+        result[label] = last.layer_norms()
     return result
 
 
@@ -122,7 +124,9 @@ def _full_batch_gradients(net, X, y):
     if not np.isfinite(L):
         return None
     grads = net.backward(delta_L, cache)
-    if not all(np.all(np.isfinite(g)) for g in grads.values()):
+    # A norm can overflow even when every entry is finite (‖g‖² > 1.8e308).
+    if not (all(np.all(np.isfinite(g)) for g in grads.values())
+            and np.all(np.isfinite(grads.layer_norms()))):
         return None
     return grads
 

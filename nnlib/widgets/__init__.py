@@ -16,7 +16,7 @@ __all__ += ["forward_pass_widget", "representation_widget", "gradient_flow_widge
 # Vanishing gradients, activations, universal approximation, training (toolkit pieces 5–8).
 from .explorers import (activation_widget, universal_approximation_widget,  # noqa: E402
                         vanishing_gradient_widget)
-from .training_explorer import training_explorer  # noqa: E402
+from .training_widgets import training_explorer  # noqa: E402
 
 __all__ += ["vanishing_gradient_widget", "activation_widget", "universal_approximation_widget",
             "training_explorer"]

@@ -20,8 +20,11 @@ nothing to redraw.
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import matplotlib
+import numpy as np
 
 from .._checks import check_rng
 from ..activations import HIDDEN_ACTIVATIONS
@@ -98,10 +101,15 @@ def vanishing_gradient_widget(seed=0, max_depth=30) -> widgets.VBox:
 
     def redraw(change=None):
         c = {name: w.value for name, w in controls.items()}
-        norms = gradient_norms_by_layer(c["depth"], c["activation"], c["init"], c["residual"],
-                                        "batch" if c["batch_norm"] else None, c["steps"], seed)
-        lines.update(norms)
-        summary.value = _gradient_summary(norms["at initialization"])
+        try:
+            norms = gradient_norms_by_layer(c["depth"], c["activation"], c["init"], c["residual"],
+                                            "batch" if c["batch_norm"] else None, c["steps"], seed)
+        except ValueError as exc:          # overflow already at initialisation: say so, draw nothing
+            lines.update({"at initialization": np.full(c["depth"] + 1, np.nan)})
+            summary.value = html.escape(str(exc))
+        else:
+            lines.update(norms)
+            summary.value = _gradient_summary(norms["at initialization"])
         view.refresh()
 
     for control in controls.values():

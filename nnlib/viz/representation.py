@@ -24,7 +24,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import AutoLocator
+from matplotlib.ticker import MaxNLocator
 
 from nnlib._checks import as_float_array
 
@@ -163,6 +163,7 @@ class RepresentationPicture:
         self.title = ax.text(0.5, 1.01, "", transform=ax.transAxes, ha="center", va="bottom",
                              fontsize=8)
         ax.tick_params(labelsize=7)
+        ax.locator_params(nbins=4)          # few ticks: each costs a text layout per redraw
         self.set_labels(y)
 
     def set_labels(self, y):
@@ -181,7 +182,7 @@ class RepresentationPicture:
         if view.kind == "1-D":      # the height only separates the classes: no scale for it
             self.ax.set_yticks([])
         elif not self.ax.get_yticks().size:
-            self.ax.yaxis.set_major_locator(AutoLocator())
+            self.ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
         return [self.points, self.grid, self.title]
 
 

@@ -80,7 +80,10 @@ class NetworkLayout(NamedTuple):
         return slice(start, start + len(self.shown[l]))
 
     def segments(self, l: int) -> np.ndarray:
-        """Edges into layer l (l ≥ 1), shape (m_l · m_{l-1}, 2, 2), ordered like W[shown_l][:, shown_{l-1}].ravel()."""
+        """Edges into layer l (l ≥ 1) as segments (m_l · m_{l-1}, 2, 2).
+
+        Ordered like ``W[shown_l][:, shown_{l-1}].ravel()``: row i of W, then column j.
+        """
         head, tail = self.xy[l], self.xy[l - 1]
         start = np.repeat(tail[None, :, :], len(head), axis=0)      # (m_l, m_{l-1}, 2)
         end = np.repeat(head[:, None, :], len(tail), axis=1)         # (m_l, m_{l-1}, 2)

@@ -13,7 +13,6 @@ The numbers come from ``net.forward``; this module only colours the diagram.
 
 from __future__ import annotations
 
-import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from nnlib._checks import as_float_array, check_int

@@ -146,7 +146,10 @@ def animate_gradient_flow(net, X, y, ax=None, interval=700, max_neurons=MAX_NEUR
 # --- per-layer gradient norms ----------------------------------------------------------------
 
 def layer_norms(grads_or_norms):
-    """‖dW^(l)‖_F for l = 1 … L from a :class:`Gradients`, a dict with "W1" … keys, or the norms (L,)."""
+    """‖dW^(l)‖_F for l = 1 … L, as an array (L,).
+
+    From a :class:`Gradients`, a dict with "W1" … keys, or the norms themselves.
+    """
     if isinstance(grads_or_norms, Gradients):
         norms = grads_or_norms.layer_norms()
     elif isinstance(grads_or_norms, dict):

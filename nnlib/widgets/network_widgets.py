@@ -250,7 +250,7 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
     controls["z"].observe(on_z, "value")
     controls["train"].on_click(on_train)
     rebuild()
-    rows = [widgets.HBox([controls["dataset"], controls["layers"], controls["width"], controls["activation"]]),
+    rows = [widgets.HBox([controls[k] for k in ("dataset", "layers", "width", "activation")]),
             view.widget,
             widgets.HBox([controls["layer"], controls["z"]]),
             widgets.HBox([controls["epochs"], controls["train"], controls["reset"], status])]

@@ -4,6 +4,7 @@
 #   make test       set up .venv and run the test suite (nbval re-runs every chapter too)
 #   make notebooks  re-execute every chapter .py in a fresh kernel and rewrite its .ipynb
 #   make notebook NB=chapters/01_architecture.py    the same for one chapter
+#   make html       build the HTML edition (executed chapters + index) into _build/html/
 #   make bench      set up .venv and run every benchmarks/bench_*.py
 #   make pins       re-resolve the newest versions and rewrite constraints.txt
 #   make clean      remove .venv and the caches
@@ -34,7 +35,7 @@ notebooks notebook test: export PYTHONHASHSEED = 0
 .PHONY: help venv lab test notebooks notebook bench pins clean
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 
 # --- set-up -------------------------------------------------------------------
 
@@ -74,7 +75,14 @@ notebook: $(STAMP)
 	@if [ -z "$(NB)" ]; then echo "usage: make notebook NB=chapters/01_architecture.py" >&2; exit 2; fi
 	$(VPY) tools/run_chapters.py $(NB)
 
-# html:      (to come) render the executed chapters to static HTML in _build/
+# The HTML edition: every committed, executed chapters/NN_*.ipynb (not re-run) as a
+# static page whose jshtml animations play offline, and an index.html with each
+# chapter's title, summary and learning goals read from the chapter itself (the
+# convention is in chapters/README.md).  See tools/build_html.py.
+HTML_DIR    ?= _build/html
+.PHONY: html
+html: $(STAMP)
+	$(VPY) tools/build_html.py --out $(HTML_DIR)
 
 # --- maintenance ---------------------------------------------------------------
 

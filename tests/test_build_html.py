@@ -1,0 +1,91 @@
+"""tools/build_html.py reads each chapter's title, summary and goals from its opening.
+
+The convention is documented in chapters/README.md; these tests pin it down on small
+made-up chapters (the browser test in tests/e2e builds the real ones).
+"""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def builder():
+    spec = importlib.util.spec_from_file_location("build_html", ROOT / "tools" / "build_html.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_html"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def md(source):
+    return {"cell_type": "markdown", "source": source}
+
+
+def code(source, count=1):
+    return {"cell_type": "code", "source": source, "execution_count": count, "outputs": []}
+
+
+OPENING = """# 03 · Backpropagation
+
+Some words first.
+
+**Summary:** how one sweep backwards gives the slope
+of the loss for every weight.
+
+**Learning goals:**
+- derive $\\delta^{(l)}$ and the
+  three formulas;
+* check a backward pass by hand;
+1. explain vanishing gradients.
+
+More text, not a goal.
+"""
+
+
+def test_reads_title_summary_and_goals(builder):
+    ch = builder.read_chapter(Path("03_backprop.ipynb"), [md(OPENING), code("x = 1")])
+    assert ch.title == "03 · Backpropagation"
+    assert ch.summary == "how one sweep backwards gives the slope of the loss for every weight."
+    assert ch.goals == ["derive $\\delta^{(l)}$ and the three formulas;",
+                        "check a backward pass by hand;", "explain vanishing gradients."]
+    assert ch.warnings == []
+
+
+def test_summary_and_goals_may_sit_in_a_later_markdown_cell_before_the_first_code(builder):
+    cells = [md("# 01 · Architecture\n\nIntro."), md("**Summary**: layers.\n\n**Learning Goals**\n- count"),
+             code("x = 1")]
+    ch = builder.read_chapter(Path("01_architecture.ipynb"), cells)
+    assert (ch.summary, ch.goals, ch.warnings) == ("layers.", ["count"], [])
+
+
+def test_markers_after_the_first_code_cell_do_not_count_and_are_warned_about(builder):
+    cells = [md("# 02 · Forward\n\nA **forward pass** computes $a = \\sigma(z).$ Then more."), code("x = 1"),
+             md("**Summary:** too late.\n\n**Learning goals:**\n- late")]
+    ch = builder.read_chapter(Path("02_forward.ipynb"), cells)
+    assert ch.title == "02 · Forward"
+    assert ch.summary == "A **forward pass** computes $a = \\sigma(z).$"  # fallback: the first sentence
+    assert ch.goals == []
+    assert len(ch.warnings) == 2
+
+
+def test_build_writes_pages_index_and_listing(builder, tmp_path):
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{**md(OPENING), "id": "a", "metadata": {}},
+                    {**code("print(1)"), "id": "b", "metadata": {}}]}
+    src = tmp_path / "03_backprop.ipynb"
+    src.write_text(json.dumps(nb))
+    out = tmp_path / "html"
+    builder.build([src], out)
+    page = (out / "03_backprop.html").read_text()
+    assert "<title>03 · Backpropagation</title>" in page
+    assert 'href="index.html"' in page
+    index = (out / "index.html").read_text()
+    assert 'href="03_backprop.html"' in index and "explain vanishing gradients." in index
+    listing = json.loads((out / "chapters.json").read_text())
+    assert listing[0]["title"] == "03 · Backpropagation"

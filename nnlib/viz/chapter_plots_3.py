@@ -18,6 +18,7 @@ The numbers are measured or computed by the chapter; these functions only draw t
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..activations import get_activation
 from ._base import new_axes
@@ -47,7 +48,7 @@ def plot_backprop_cost(n_params, t_forward, t_backward, n_params_fd, t_fd, ax=No
     ax.set_xlabel("number of parameters P")
     ax.set_ylabel("seconds")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left")
+    ax.legend(fontsize="small", loc="center right")
     ax.set_title("the cost of one gradient")
     return fig, ax
 
@@ -81,6 +82,7 @@ def plot_product_bound(norms, factor=0.25, ax=None, label="measured"):
     ax.semilogy(k, hidden / hidden[-1], "o-", color="C3", ms=4, label=label)
     ax.semilogy(k, factor ** k.astype(float), "--", color="0.3",
                 label=f"({factor:g})$^k$")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("k = layers between this one and the last hidden layer")
     ax.set_ylabel(r"$\|\partial L/\partial W^{(l)}\| \;/\; \|\partial L/\partial W^{(L-1)}\|$")
     ax.grid(True, which="major", alpha=0.3)

@@ -1,0 +1,661 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Backpropagation
+#
+# To train a network we need the slope of the loss $L$ with respect to every weight and
+# every bias, in every layer. This chapter derives how a network gets all of those slopes
+# from one sweep backwards through its layers — **backpropagation** — and then puts the
+# result to work:
+#
+# 1. **The chain rule, layer by layer**: the error signal $\delta^{(l)}$ and the three formulas of backprop.
+# 2. **A backward pass by hand**: every line for a small network, checked against `nnlib` and against finite differences.
+# 3. **Exercises: one layer, then the recursion**.
+# 4. **Why backprop is cheap**: counted and timed against finite differences.
+# 5. **Watching δ flow backwards**.
+# 6. **Vanishing and exploding gradients**: why deep sigmoid networks stall, and what fixes it.
+# 7. **Gradient checking as a habit**: reading the relative error, kinks, float32.
+#
+# Every number quoted in the text is printed by a cell next to it; run the cells in order.
+
+# %%
+import timeit
+
+import numpy as np
+
+from nnlib.activations import sigmoid, sigmoid_grad
+from nnlib.datasets import make_moons
+from nnlib.diagnostics import gradient_norms_by_layer
+from nnlib.exercises import ch03
+from nnlib.gradcheck import ATOL, THRESHOLD, check_gradients, numerical_gradient, relative_error
+from nnlib.losses import loss_and_delta
+from nnlib.network import MLP
+from nnlib.viz import (animate_gradient_flow, plot_gradient_norms, plot_layer_gradient_norms,
+                       setup_notebook, to_jshtml)
+from nnlib.viz.chapter_plots_3 import (plot_backprop_cost, plot_derivative_bound, plot_error_vs_eps,
+                                       plot_kink_secant, plot_norm_by_depth, plot_product_bound)
+from nnlib.widgets import gradient_flow_widget, vanishing_gradient_widget
+
+setup_notebook()
+
+# %% [markdown]
+# ## 1. The chain rule, layer by layer
+#
+# A network is a chain of simple functions, so the derivative of its loss with respect to
+# any weight is a product of local derivatives — the chain rule. Written out weight by
+# weight, those products share most of their factors. Backpropagation computes the shared
+# factors once, starting at the loss and moving towards the input, and hands every layer
+# its gradient on the way. Rumelhart, Hinton and Williams (1986, *Learning representations
+# by back-propagating errors*, Nature 323, 533–536) showed that gradients obtained this way
+# let multi-layer networks learn useful hidden representations; the general technique —
+# reverse-mode differentiation — is older.
+#
+# **Notation (one sample, column vectors).** With $a^{(0)} = x$, layer $l = 1,\dots,L$
+# computes
+#
+# $$
+# z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}, \qquad a^{(l)} = \sigma\big(z^{(l)}\big),
+# $$
+#
+# where $W^{(l)}$ has shape $h_l \times h_{l-1}$. Define the **error signal** of layer $l$
+# as the gradient of the loss with respect to that layer's pre-activation,
+#
+# $$
+# \delta^{(l)} = \frac{\partial L}{\partial z^{(l)}} \in \mathbb{R}^{h_l}.
+# $$
+#
+# Why $z$ and not $a$ or $W$? Everything in layer $l$ — its weights, its bias — reaches the
+# loss *only through* $z^{(l)}$. Know $\delta^{(l)}$ and the parameter gradients are one step away.
+#
+# **The parameters.** Entry $i$ of $z^{(l)}$ is $z_i = \sum_j W_{ij}\, a^{(l-1)}_j + b_i$, so
+# $\partial z_i / \partial W_{ij} = a^{(l-1)}_j$ and $\partial z_i / \partial b_i = 1$. Hence
+#
+# $$
+# \frac{\partial L}{\partial W^{(l)}_{ij}} = \delta^{(l)}_i\, a^{(l-1)}_j
+# \quad\Longrightarrow\quad
+# \frac{\partial L}{\partial W^{(l)}} = \delta^{(l)}\, a^{(l-1)\top},
+# \qquad
+# \frac{\partial L}{\partial b^{(l)}} = \delta^{(l)} .
+# $$
+#
+# The weight gradient is an outer product: "how much the loss wants $z_i$ to move" times
+# "how strongly input $j$ was active".
+#
+# **The recursion.** $z^{(l)}$ reaches the loss only through the next layer,
+# $z^{(l+1)}_k = \sum_j W^{(l+1)}_{kj}\,\sigma\big(z^{(l)}_j\big) + b^{(l+1)}_k$, so
+# $\partial z^{(l+1)}_k / \partial z^{(l)}_j = W^{(l+1)}_{kj}\, \sigma'\big(z^{(l)}_j\big)$.
+# The chain rule adds up the paths through every unit $k$ of layer $l+1$:
+#
+# $$
+# \delta^{(l)}_j = \sum_k \delta^{(l+1)}_k\, W^{(l+1)}_{kj}\, \sigma'\big(z^{(l)}_j\big)
+# \quad\Longleftrightarrow\quad
+# \boxed{\;\delta^{(l)} = \Big(W^{(l+1)\top} \delta^{(l+1)}\Big) \odot \sigma'\big(z^{(l)}\big)\;}
+# $$
+#
+# The same weights that carried the signal forward carry the error backwards, transposed;
+# $\odot$ is the elementwise product.
+#
+# **The start.** $\delta^{(L)} = \partial L / \partial z^{(L)}$ comes from the loss. For each
+# output head and its matching loss (identity + squared error, sigmoid + binary
+# cross-entropy, softmax + cross-entropy) it is the same simple expression,
+# $\delta^{(L)} = a^{(L)} - y$ per sample; `nnlib.losses.loss_and_delta` returns it
+# (divided by $n$, since our losses average over the batch).
+#
+# So a backward pass is: start from $\delta^{(L)}$; at each layer, read off
+# $\partial L/\partial W^{(l)}$ and $\partial L/\partial b^{(l)}$, then send $\delta$ one layer
+# back. Every $z^{(l)}$ and $a^{(l-1)}$ it needs was computed by the forward pass — that is
+# what the `cache` returned by `net.forward` holds.
+#
+# **With the batch in rows.** `nnlib` stores a batch of $n$ samples as the *rows* of a
+# matrix: `a_prev` is $(n, h_{l-1})$ and row $i$ is $a^{(l-1)\top}$ of sample $i$. Writing
+# every formula for rows transposes it:
+#
+# | maths (one sample, columns) | code (batch in rows) | shape |
+# |---|---|---|
+# | $z = W a_{\text{prev}} + b$ | `z = a_prev @ W.T + b` | $(n, h_l)$ |
+# | $\delta = (W_{\text{next}}^\top \delta_{\text{next}}) \odot \sigma'(z)$ | `delta = (delta_next @ W_next) * dsigma(z)` | $(n, h_l)$ |
+# | $\partial L/\partial W = \delta\, a_{\text{prev}}^\top$ | `dW = delta.T @ a_prev` | $(h_l, h_{l-1})$ |
+# | $\partial L/\partial b = \delta$ | `db = delta.sum(axis=0)` | $(h_l,)$ |
+#
+# The loss is the mean of the per-sample losses, so its gradient is the mean of the
+# per-sample gradients. The $1/n$ is already inside $\delta^{(L)}$ and travels through the
+# (linear) recursion, so what remains is a plain **sum over the rows**:
+# $\partial L/\partial W^{(l)} = \sum_i \delta_i\, a_i^{\top}$, which is exactly the matrix product
+# `delta.T @ a_prev`. The bias was added to every row, so its gradient sums $\delta$ over the rows.
+
+# %% [markdown]
+# ## 2. A backward pass by hand
+#
+# A small network, $3 \to 4 \to 3 \to 1$, tanh hidden layers and a sigmoid output trained with
+# binary cross-entropy, on a batch of 6 samples. First the forward pass, written out, and
+# compared with `net.forward`:
+
+# %%
+net = MLP([3, 4, 3, 1], activation="tanh", head="sigmoid", init="xavier_normal", seed=0)
+rng = np.random.default_rng(1)
+X = rng.normal(size=(6, 3))                                   # (n, d) = (6, 3)
+y = (X[:, :1] + X[:, 1:2] > 0).astype(float)                  # (6, 1) labels 0/1
+n = len(X)
+W1, b1, W2, b2, W3, b3 = (net.params[k] for k in ["W1", "b1", "W2", "b2", "W3", "b3"])
+
+z1 = X @ W1.T + b1;   a1 = np.tanh(z1)                        # (6, 4)
+z2 = a1 @ W2.T + b2;  a2 = np.tanh(z2)                        # (6, 3)
+z3 = a2 @ W3.T + b3;  a3 = sigmoid(z3)                        # (6, 1)
+L = np.mean(np.logaddexp(0, z3) - y * z3)                     # BCE from logits: softplus(z) − y·z
+
+out, cache = net.forward(X)
+L_nnlib, delta_L = loss_and_delta("bce", cache.z[-1], y)
+print(f"loss L = {L:.6f}; nnlib's forward gives the same output: {np.allclose(a3, out, rtol=1e-12)}, "
+      f"the same loss: {np.isclose(L, L_nnlib, rtol=1e-12)}")
+
+# %% [markdown]
+# Now backwards. Each line is one of the formulas of §1; tanh′(z) = 1 − tanh²(z) is read off
+# the stored activation $a$ (no need to keep $z$ for it).
+
+# %%
+delta3 = (a3 - y) / n                                         # (6, 1)  ∂L/∂z3: sigmoid + cross-entropy
+dW3 = delta3.T @ a2                                           # (1, 3)
+db3 = delta3.sum(axis=0)                                      # (1,)
+
+delta2 = (delta3 @ W3) * (1 - a2**2)                          # (6, 3)  back through W3, times tanh′(z2)
+dW2 = delta2.T @ a1                                           # (3, 4)
+db2 = delta2.sum(axis=0)                                      # (3,)
+
+delta1 = (delta2 @ W2) * (1 - a1**2)                          # (6, 4)  back through W2, times tanh′(z1)
+dW1 = delta1.T @ X                                            # (4, 3)
+db1 = delta1.sum(axis=0)                                      # (4,)
+
+by_hand = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "W3": dW3, "b3": db3}
+for name, g in by_hand.items():
+    print(f"d{name:<3} shape {str(g.shape):7} = shape of {name}: {g.shape == net.params[name].shape}")
+
+# %% [markdown]
+# **Check 1: against nnlib.** `net.backward` runs the same recursion inside the layer
+# classes of `nnlib/layers/`. Our gradients and its gradients, and our $\delta$'s and the
+# $\delta$'s it keeps in `grads.delta[l]`:
+
+# %%
+grads = net.backward(delta_L, cache)
+same = {name: np.allclose(g, grads[name], rtol=1e-12, atol=1e-15) for name, g in by_hand.items()}
+same_delta = [np.allclose(d, grads.delta[l], rtol=1e-12, atol=1e-15)
+              for l, d in [(1, delta1), (2, delta2), (3, delta3)]]
+print("gradients equal to nnlib's (to 12 digits):", same)
+print("delta1, delta2, delta3 equal to grads.delta[1..3]:", same_delta)
+
+# %% [markdown]
+# **Check 2: the sum over the batch.** `dW1 = delta1.T @ X` should be the sum over the 6
+# samples of the one-sample outer products $\delta_i\, x_i^\top$ from §1:
+
+# %%
+outer_sum = sum(np.outer(delta1[i], X[i]) for i in range(n))   # (4, 3)
+print("delta1.T @ X equals the sum of per-sample outer products:", np.allclose(dW1, outer_sum))
+
+# %% [markdown]
+# **Check 3: against finite differences.** Nothing above proves the formulas right — nnlib
+# could share our mistake. An independent check nudges each parameter by $\pm\varepsilon$ and
+# measures how the loss moves:
+#
+# $$
+# \frac{\partial L}{\partial \theta} \approx \frac{L(\theta + \varepsilon) - L(\theta - \varepsilon)}{2\varepsilon},
+# \qquad
+# \text{relative error} = \frac{\lVert g - \hat g \rVert}{\lVert g \rVert + \lVert \hat g \rVert}.
+# $$
+#
+# `nnlib.gradcheck.check_gradients` does this for every entry of every parameter (§7 says how
+# to read the result).
+
+# %%
+def loss_of(net, X, y):
+    """The loss as a function of net's current parameters (what finite differences nudge)."""
+    return loss_and_delta(net.loss_name, net.forward(X)[1].z[-1], y)[0]
+
+
+check = check_gradients(lambda: loss_of(net, X, y), net.params, by_hand)
+print(f"gradient check passed: {check.passed} (pass mark: relative error < {THRESHOLD:.0e})")
+print("every parameter's relative error is below 1e-8:", all(e < 1e-8 for e in check.errors.values()))
+
+# %% [markdown]
+# ## 3. Exercises: one layer, then the recursion
+#
+# Each exercise has a stub; replace `raise NotImplementedError` with your code and run the
+# cell. The checker runs your function on a few cases and says what is wrong if it
+# recognises a common mistake. Uncomment `hint()` for a hint (run it again for the next
+# one) or `solution()` to see one answer.
+#
+# **Exercise 1 — backward of one dense layer.** The layer is $a = \mathrm{sigmoid}(z)$,
+# $z$ = `a_prev @ W.T + b`. Given `da` $= \partial L/\partial a$ of shape $(n, h)$, return
+# `(dW, db, da_prev)`.
+
+# %%
+def layer_backward(da, z, a_prev, W):
+    """da (n, h), z (n, h), a_prev (n, h_prev), W (h, h_prev) -> dW (h, h_prev), db (h,), da_prev (n, h_prev)."""
+    raise NotImplementedError  # your code here
+
+
+ch03.layer_backward.check(layer_backward)
+# ch03.layer_backward.hint()
+# ch03.layer_backward.solution()
+
+# %% [markdown]
+# **Exercise 2 — the δ recursion through two layers.** Hidden layers use tanh. Given
+# `delta3` and the weights and pre-activations below it, return `(delta2, delta1)`. All
+# layers here are square, so a wrong transpose still runs — the checker will notice anyway.
+
+# %%
+def delta_recursion(delta3, W3, z2, W2, z1):
+    """delta3 (n, k), W3 (k, k), z2 (n, k), W2 (k, k), z1 (n, k) -> (delta2, delta1), each (n, k)."""
+    raise NotImplementedError  # your code here
+
+
+ch03.delta_recursion.check(delta_recursion)
+# ch03.delta_recursion.hint()
+# ch03.delta_recursion.solution()
+
+# %% [markdown]
+# ## 4. Why backprop is cheap
+#
+# **Counting.** A dense layer's forward pass is one matrix product, `a_prev @ W.T`: an
+# $(n \times h_{l-1})$ times $(h_{l-1} \times h_l)$ product, about $2\,n\,h_{l-1}h_l$
+# floating-point operations. Its backward pass has two products of exactly the same size,
+# `delta.T @ a_prev` (for $\partial L/\partial W$) and `delta @ W` (to send $\delta$ back) —
+# and layer 1 skips the second, because nobody needs $\partial L/\partial X$. The other work
+# ($\sigma'$, $\odot$, the bias sums) is $O(n\,h_l)$ per layer, small next to the products.
+# So the matrix products of a backward pass cost between one and two times those of a
+# forward pass — close to 2 once there are a few layers — **for any number of parameters**:
+
+# %%
+def matmul_flops(sizes, n):
+    """Floating-point operations in the matrix products of one forward and one backward pass."""
+    per_layer = [2 * n * h_prev * h for h_prev, h in zip(sizes[:-1], sizes[1:])]
+    forward = sum(per_layer)                      # z = a_prev @ W.T
+    backward = 2 * sum(per_layer) - per_layer[0]  # dW = delta.T @ a_prev; da_prev = delta @ W (not in layer 1)
+    return forward, backward
+
+
+depths = [1, 2, 3, 4, 8, 16, 32]
+sizes_by_depth = {k: [16] + [32] * k + [1] for k in depths}    # 16 inputs, k hidden layers of 32, 1 output
+for k, sizes in sizes_by_depth.items():
+    forward, backward = matmul_flops(sizes, n=64)
+    print(f"{k:2d} hidden layers: backward / forward = {backward / forward:.2f}")
+
+# %% [markdown]
+# **Finite differences** need two forward passes per parameter: $2P$ forward passes for the
+# whole gradient, a cost that grows with the number of parameters $P$. Backprop gives all $P$
+# partial derivatives for one forward and one backward pass.
+#
+# **Timing.** The networks above (batch of 64), each timed as the best of several runs; the
+# full finite-difference gradient is timed only for the three smallest (it takes seconds
+# beyond that). Timings differ from run to run and machine to machine, which is why this
+# cell's printed output is not compared when the notebook is tested.
+
+# %% tags=["nbval-ignore-output"]
+# Timings vary between runs: this cell's output is excluded from nbval's comparison.
+rng = np.random.default_rng(0)
+X_t = rng.normal(size=(64, 16))
+y_t = rng.normal(size=(64, 1))
+P, t_forward, t_backward, P_fd, t_fd = [], [], [], [], []
+for k, sizes in sizes_by_depth.items():
+    net_t = MLP(sizes, activation="tanh", seed=0)
+    _, cache_t = net_t.forward(X_t)
+    _, delta_t = loss_and_delta("mse", cache_t.z[-1], y_t)
+    P.append(net_t.n_params)
+    t_forward.append(min(timeit.repeat(lambda: net_t.forward(X_t), number=5, repeat=7)) / 5)
+    t_backward.append(min(timeit.repeat(lambda: net_t.backward(delta_t, cache_t), number=5, repeat=7)) / 5)
+    if k <= 3:
+        start = timeit.default_timer()
+        for p in net_t.params.values():
+            numerical_gradient(lambda: loss_of(net_t, X_t, y_t), p)
+        P_fd.append(net_t.n_params)
+        t_fd.append(timeit.default_timer() - start)
+P, t_forward, t_backward = np.array(P), np.array(t_forward), np.array(t_backward)
+for i, k in enumerate(depths):
+    fd = f"   finite differences {t_fd[i] * 1e3:7.1f} ms" if i < len(t_fd) else ""
+    print(f"P = {P[i]:6d}: forward {t_forward[i] * 1e6:6.0f} µs   backward {t_backward[i] * 1e6:6.0f} µs"
+          f"   ratio {t_backward[i] / t_forward[i]:.2f}{fd}")
+
+# %% [markdown]
+# The same measurements on log–log axes. Forward and backward climb together, a constant
+# distance apart (a constant *ratio* on a log axis); finite differences climb twice as
+# steeply, because they repeat a forward pass that itself grows with $P$, $2P$ times.
+
+# %%
+fig, ax = plot_backprop_cost(P, t_forward, t_backward, P_fd, t_fd)
+fig
+
+# %% [markdown]
+# The conclusions that do not depend on the exact timings:
+
+# %%
+ratio = t_backward / t_forward
+fd_in_backwards = np.array(t_fd) / t_backward[: len(t_fd)]
+print("median backward/forward time ratio between 1 and 3:", 1 <= np.median(ratio) <= 3)
+print("finite differences cost more than P/4 backward passes at every size:",
+      bool(np.all(fd_in_backwards > np.array(P_fd) / 4)))
+
+# %% [markdown]
+# Said precisely: a backward pass costs **the same order** as one forward pass — a small
+# constant multiple, about 2 by the count above (here it measures around 1.5, because both
+# directions pay the same fixed Python overhead per layer) — and that constant does not grow
+# with the size of the network. It is *not* the same time as a forward pass. Finite
+# differences cost $2P$ forward passes *every time*; for the 33 313-parameter network that
+# is 66 626 forward passes per gradient step, against one forward and one backward.
+
+# %% [markdown]
+# ## 5. Watching δ flow backwards
+#
+# The animation runs the recursion on a $2 \to 6 \to 6 \to 6 \to 6 \to 6 \to 1$ sigmoid
+# network (Xavier initialization) for a batch of the two-moons data. Frame 0 is the state after
+# the forward pass; each later frame lights one more layer, from the output back to the
+# input. A neuron's colour is its mean $|\delta_i|$ over the batch, an edge's colour is
+# $|\partial L/\partial W_{ij}|$, both on one logarithmic scale (dark = large, pale = small).
+
+# %%
+X_moons, y_moons = make_moons(100, 0.1, 0)
+net_sig = MLP([2, 6, 6, 6, 6, 6, 1], activation="sigmoid", head="sigmoid", init="xavier_normal", seed=0)
+anim = animate_gradient_flow(net_sig, X_moons, y_moons)
+to_jshtml(anim)
+
+# %% [markdown]
+# The colours fade towards the input: each step back multiplies by $\sigma'$ and by a weight
+# matrix. The per-layer norms $\lVert \partial L/\partial W^{(l)} \rVert_F$ of the same pass,
+# next to a ReLU network of the same shape (He initialization), on a log scale:
+
+# %%
+net_relu = MLP([2, 6, 6, 6, 6, 6, 1], activation="relu", head="sigmoid", init="he_normal", seed=0)
+flow = {}
+for model in (net_sig, net_relu):
+    _, cache_m = model.forward(X_moons)
+    flow[model.activation] = model.backward(loss_and_delta("bce", cache_m.z[-1], y_moons)[1], cache_m)
+    norms = flow[model.activation].layer_norms()
+    print(f"{model.activation:>7}: ‖dW1‖ / ‖dW6‖ = {norms[0] / norms[-1]:.2g}")
+fig_sig, ax = plot_gradient_norms(flow["sigmoid"])
+ax.set_title("sigmoid, Xavier", fontsize="medium")
+fig_sig
+
+# %%
+fig_relu, ax = plot_gradient_norms(flow["relu"])
+ax.set_title("ReLU, He", fontsize="medium")
+fig_relu
+
+# %% [markdown]
+# The same picture to play with: change the depth, the width and the activation, and step
+# through the frames.
+
+# %%
+gradient_flow_widget(seed=0)
+
+# %% [markdown]
+# ## 6. Vanishing and exploding gradients
+#
+# Unroll the recursion from the output down to layer $l$:
+#
+# $$
+# \delta^{(l)} = \sigma'\big(z^{(l)}\big) \odot W^{(l+1)\top}\Big(\sigma'\big(z^{(l+1)}\big) \odot W^{(l+2)\top}\big(\cdots\, \sigma'\big(z^{(L-1)}\big) \odot W^{(L)\top} \delta^{(L)}\big)\Big).
+# $$
+#
+# The error signal that reaches layer $l$ has been multiplied by $L - l$ weight matrices and
+# $L - l$ factors $\sigma'$. A product of many factors is fragile: if the typical factor is
+# below 1 it shrinks geometrically (**vanishing** gradients), above 1 it grows geometrically
+# (**exploding** gradients). Layers near the input then learn far slower (or far more wildly)
+# than layers near the output.
+#
+# **Why sigmoid is the worst case.** $\sigma'(z) = \sigma(z)\big(1 - \sigma(z)\big)$ is at most
+# $\tfrac14$, reached only at $z = 0$; tanh′ reaches 1 at $z = 0$, and ReLU′ is exactly 1 for every
+# positive $z$.
+
+# %%
+z_grid = np.linspace(-6, 6, 1201)
+print(f"largest sigmoid′ on [-6, 6]: {np.max(sigmoid_grad(z_grid)):.4f}, at z = {z_grid[np.argmax(sigmoid_grad(z_grid))]:.1f}")
+fig, ax = plot_derivative_bound()
+fig
+
+# %% [markdown]
+# **Exercise 3 — the sigmoid derivative from its output.** The backward pass only needs the
+# stored output $a = \sigma(z)$, not $z$: write $\sigma'(z)$ in terms of $a$.
+
+# %%
+def sigmoid_grad_from_output(a):
+    """a = sigmoid(z), any shape -> sigmoid′(z), same shape."""
+    raise NotImplementedError  # your code here
+
+
+ch03.sigmoid_grad_from_output.check(sigmoid_grad_from_output)
+# ch03.sigmoid_grad_from_output.hint()
+# ch03.sigmoid_grad_from_output.solution()
+
+# %% [markdown]
+# Xavier initialization chooses the weights so that multiplying by $W^\top$ keeps the size of
+# the signal on average. What is left is the $\sigma'$ factor, at most $\tfrac14$ — so a sigmoid
+# network loses *at least* a factor of about 4 per layer. Measured on a sigmoid network with
+# 20 hidden layers of width 16 (`gradient_norms_by_layer`, two-moons data, at initialization):
+
+# %%
+deep = gradient_norms_by_layer(depth=20, activation="sigmoid", init="xavier_normal", steps=0, seed=0)
+norms_sig = deep["at initialization"]                              # (21,): ‖dW^(1)‖ … ‖dW^(21)‖
+hidden = norms_sig[:-1]
+factor = (hidden[0] / hidden[-1]) ** (1 / (hidden.size - 1))      # geometric mean shrink per layer
+print(f"‖dW1‖ = {norms_sig[0]:.1e}, ‖dW20‖ = {norms_sig[-2]:.1e}: average factor per layer {factor:.2f} (≤ 1/4)")
+fig, ax = plot_product_bound(norms_sig, label="sigmoid, 20 hidden layers, Xavier")
+fig
+
+# %% [markdown]
+# **By depth.** The gradient norm of the first layer (next to the input) at initialization,
+# for networks with 1 to 30 hidden layers of width 16 — the median over three seeds. Sigmoid
+# falls by about a factor of 4 to 5 per layer, as above. Tanh, whose derivative is 1 near
+# $z = 0$, falls far more slowly. ReLU with He initialization stays level: He's variance
+# $2/h_{l-1}$ makes up for ReLU zeroing half of its inputs on average.
+
+# %%
+depth_grid = [1, 2, 4, 6, 8, 10, 14, 18, 22, 26, 30]
+setups = {"sigmoid, Xavier": ("sigmoid", "xavier_normal"), "tanh, Xavier": ("tanh", "xavier_normal"),
+          "relu, He": ("relu", "he_normal")}
+first_layer = {label: [np.median([gradient_norms_by_layer(depth, act, init, steps=0, seed=s)
+                                  ["at initialization"][0] for s in range(3)])
+                       for depth in depth_grid]
+               for label, (act, init) in setups.items()}
+for label, values in first_layer.items():
+    print(f"{label:>16}: ‖dW1‖ with 1 hidden layer {values[0]:.1e}, with 30: {values[-1]:.1e}")
+fig, ax = plot_norm_by_depth(depth_grid, first_layer)
+fig
+
+# %% [markdown]
+# **Initialization, skips and normalization, layer by layer.** The same 20-hidden-layer
+# network, every layer's gradient norm on a log scale. First the activation and the
+# initialization: Xavier ($\mathrm{Var}\,W = 2/(h_{l-1} + h_l)$) suits tanh and sigmoid's
+# linear middle; He ($2/h_{l-1}$, twice as much) suits ReLU. ReLU with Xavier gives a level
+# line, but about $10^3$ below He's: with half of He's variance, the activations shrink by
+# $\sqrt 2$ per layer going forwards and $\delta$ shrinks by $\sqrt 2$ per layer going
+# backwards, and $\partial L/\partial W^{(l)} = \delta^{(l)\top} a^{(l-1)}$ multiplies one of
+# each — 20 factors of $1/\sqrt 2$ in every layer, $2^{-10} \approx 10^{-3}$.
+
+# %%
+def norms_at_init(activation, init, **options):
+    return gradient_norms_by_layer(depth=20, activation=activation, init=init, steps=0, seed=0,
+                                   **options)["at initialization"]
+
+
+by_init = {"sigmoid, Xavier": norms_sig,
+           "tanh, Xavier": norms_at_init("tanh", "xavier_normal"),
+           "relu, Xavier": norms_at_init("relu", "xavier_normal"),
+           "relu, He": norms_at_init("relu", "he_normal")}
+he_over_xavier = by_init["relu, He"] / by_init["relu, Xavier"]
+print(f"relu: He's norm / Xavier's norm, per layer: from {he_over_xavier.min():.0f} to {he_over_xavier.max():.0f}"
+      f" (2^10 = {2**10})")
+fig, ax = plot_layer_gradient_norms(by_init)
+fig
+
+# %% [markdown]
+# Then the architecture. A **residual connection** computes $a^{(l)} = a^{(l-1)} + \sigma(z^{(l)})$,
+# so $\partial a^{(l)} / \partial a^{(l-1)} = I + (\ldots)$: the backward signal has a path
+# that skips the $\sigma'$ and $W$ factors entirely. **Batch normalization** re-centres and
+# re-scales each $z^{(l)}$ over the batch, which keeps the sigmoid in its steep middle and
+# the scale of the signal fixed from layer to layer. The last line shows that a skip is not
+# a cure-all: in a ReLU network with He initialization each residual block adds to the
+# signal's size, and over 20 blocks the gradients **explode**.
+
+# %%
+by_fix = {"sigmoid": norms_sig,
+          "sigmoid + residual": norms_at_init("sigmoid", "xavier_normal", residual=True),
+          "sigmoid + batch norm": norms_at_init("sigmoid", "xavier_normal", norm="batch"),
+          "relu, He + residual": norms_at_init("relu", "he_normal", residual=True)}
+fig, ax = plot_layer_gradient_norms(by_fix)
+fig
+
+# %% [markdown]
+# The first-layer numbers behind these pictures (20 hidden layers, seed 0):
+
+# %%
+table = {"sigmoid, Xavier": norms_sig, "relu, He": by_init["relu, He"],
+         "sigmoid + residual": by_fix["sigmoid + residual"],
+         "sigmoid + batch norm": by_fix["sigmoid + batch norm"],
+         "relu, He + residual": by_fix["relu, He + residual"]}
+for label, norms in table.items():
+    print(f"{label:>21}: ‖dW1‖ = {norms[0]:.1e}   ‖dW1‖ / ‖dW21‖ = {norms[0] / norms[-1]:.1e}")
+gap = np.log10(by_init["relu, He"][0] / norms_sig[0])
+closed = np.log10(by_fix["sigmoid + residual"][0] / norms_sig[0]) / gap
+print(f"relu/He's first layer gets {gap:.1f} orders of magnitude more gradient than sigmoid's; "
+      f"residual connections close {closed:.0%} of that gap")
+
+# %% [markdown]
+# Read the last line as: with skip connections, the deep *sigmoid* network's first layer gets
+# as much gradient as the ReLU/He network's — slightly more, in fact (more than 100 % of the
+# gap). Batch normalization does the same. Note the other column too: with skips and batch norm
+# the first layer's gradient is no longer many orders below the last layer's.
+#
+# **Explore.** The explorer below draws the same per-layer norms for any depth, activation,
+# initializer, with or without skips and batch norm — at initialization and after a few SGD
+# steps. Things to try: sigmoid at depth 5, 10, 20, 30; switch on the residual connections;
+# ReLU with `zeros` or `normal` initialization; ReLU + He + residual at depth 30.
+
+# %%
+vanishing_gradient_widget(seed=0)
+
+# %% [markdown]
+# ## 7. Gradient checking as a habit
+#
+# Every backward pass you write is a second program that must agree with the first. A
+# gradient check compares it with finite differences and costs a few lines. Make it a habit:
+# check on a *tiny* network and batch (finite differences cost $2P$ forward passes), in
+# float64, before every long training run of new code.
+#
+# **Reading the relative error** $\lVert g - \hat g\rVert / (\lVert g\rVert + \lVert \hat g\rVert)$
+# in float64, with $\varepsilon \approx 10^{-6}$:
+#
+# | relative error | usually means |
+# |---|---|
+# | $\lesssim 10^{-8}$ | correct |
+# | $10^{-7}$ … $10^{-4}$ | suspicious: a kink nearby, a badly chosen $\varepsilon$, or a bug that touches few entries |
+# | $\gtrsim 10^{-3}$ | a bug (unless you are in float32 — see below) |
+#
+# `nnlib.gradcheck` passes a parameter below `THRESHOLD` $= 10^{-6}$, and treats a gradient
+# as zero when both sides are below `ATOL` $= 10^{-8}$ in every entry (the relative error of
+# two zeros is meaningless). Its report lists every parameter, so a failure points at the
+# layer. Here is our hand-written backward with one classic bug, the $\sigma'$ factor
+# forgotten in layer 1:
+
+# %%
+buggy = dict(by_hand)
+delta1_bug = delta2 @ W2                                        # missing * (1 - a1**2)
+buggy["W1"], buggy["b1"] = delta1_bug.T @ X, delta1_bug.sum(axis=0)
+check_bug = check_gradients(lambda: loss_of(net, X, y), net.params, buggy)
+print(f"passed: {check_bug.passed}")
+for name, err in check_bug.errors.items():
+    print(f"  {name}: {'below 1e-8' if err < 1e-8 else f'{err:.1e}  <- the layer with the bug'}")
+
+# %% [markdown]
+# **Choosing ε.** The centred difference has a truncation error of order $\varepsilon^2$, and a
+# rounding error of order $u/\varepsilon$, where $u$ is the precision of the arithmetic
+# ($\approx 10^{-16}$ in float64, $\approx 10^{-7}$ in float32). Too large an $\varepsilon$ and
+# the truncation dominates; too small and the rounding does. The same check of the same
+# (correct) gradients for a range of $\varepsilon$, in float64 and in float32:
+
+# %%
+def check_in(dtype, eps):
+    """Max relative error of the gradient check of the §2 network, in the given precision."""
+    model = MLP([3, 4, 3, 1], activation="tanh", head="sigmoid", init="xavier_normal", seed=0,
+                dtype=dtype)
+    Xd, yd = X.astype(dtype), y.astype(dtype)
+    _, cache_d = model.forward(Xd)
+    grads_d = model.backward(loss_and_delta("bce", cache_d.z[-1], yd)[1], cache_d)
+    return check_gradients(lambda: loss_of(model, Xd, yd), model.params, grads_d, eps=eps).max_error
+
+
+eps_grid = 10.0 ** -np.arange(1, 10)
+sweep = {dtype.__name__: [check_in(dtype, eps) for eps in eps_grid] for dtype in (np.float64, np.float32)}
+fig, ax = plot_error_vs_eps(eps_grid, sweep, threshold=THRESHOLD)
+fig
+
+# %% [markdown]
+# In float64 the error bottoms out far below the pass mark over a wide range of $\varepsilon$.
+# In float32 it never gets below about $10^{-5}$ and sits near $10^{-4}$ … $10^{-3}$ for
+# $\varepsilon$ around $10^{-3}$; at the float64 default $\varepsilon = 10^{-6}$ the check
+# reports nonsense for a correct gradient. So: check in float64; if you must check float32
+# code, use $\varepsilon \approx 10^{-3}$ and expect an error of order $10^{-4}$ … $10^{-3}$
+# from a correct gradient.
+
+# %%
+err64, err32 = check_in(np.float64, 1e-6), check_in(np.float32, 1e-3)
+print(f"float64, eps = 1e-6: max relative error below 1e-8: {err64 < 1e-8}")
+print(f"float32, eps = 1e-3: max relative error between 1e-5 and 1e-2: {1e-5 < err32 < 1e-2}")
+print(f"float32, eps = 1e-6: the check fails a correct gradient: {check_in(np.float32, 1e-6) > THRESHOLD}")
+
+# %% [markdown]
+# **Kinks.** ReLU has no derivative at $z = 0$: the slope is 0 on the left and 1 on the
+# right. `nnlib` (like most libraries) uses 0 there. A centred difference whose two points
+# straddle the kink measures the slope of the secant between them — somewhere between 0 and 1:
+
+# %%
+fig, ax = plot_kink_secant(z0=0.0, eps=0.5)
+fig
+
+# %% [markdown]
+# With $\varepsilon = 10^{-6}$ this only happens when a pre-activation lies within $10^{-6}$
+# of 0 — rare for random data, but exactly what we arrange here: a $3 \to 4 \to 1$ ReLU
+# network whose first hidden unit gets $z = 0$ exactly for the first sample.
+
+# %%
+net_k = MLP([3, 4, 1], activation="relu", head="sigmoid", seed=0)
+W1k, b1k = net_k.params["W1"], net_k.params["b1"]
+
+
+def check_relu_net():
+    _, cache_k = net_k.forward(X)
+    grads_k = net_k.backward(loss_and_delta("bce", cache_k.z[-1], y)[1], cache_k)
+    result = check_gradients(lambda: loss_of(net_k, X, y), net_k.params, grads_k)
+    errors = ", ".join(f"{k}: {'< 1e-8' if e < 1e-8 else f'{e:.1e}'}" for k, e in result.errors.items())
+    return f"z1[0, 0] = {cache_k.z[1][0, 0]:.0e}: passed {result.passed}   ({errors})"
+
+
+print("random weights:    ", check_relu_net())
+b1k[0] = -(X[0] @ W1k[0])            # moves unit 1's pre-activation for sample 0 onto the kink
+print("unit 1 on the kink:", check_relu_net())
+b1k[0] += 1e-3                        # 1e-3 away from the kink: both points on the same side
+print("1e-3 past the kink:", check_relu_net())
+
+# %% [markdown]
+# Only `W1` and `b1` fail — the parameters of the unit sitting on the kink; `W2` and `b2`
+# still agree to rounding error. Neither number is wrong: ReLU is not differentiable there,
+# and backprop and the secant just pick different slopes. So when a check fails in a ReLU
+# network, look at which parameters fail and whether some $|z|$ is below $\varepsilon$ before
+# hunting for a bug — or check the backward code with a smooth activation (tanh, GELU), then
+# switch back.
+#
+# ## Summary
+#
+# - $\delta^{(l)} = \partial L/\partial z^{(l)}$ obeys $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$
+#   — in code with the batch in rows, `delta = (delta_next @ W_next) * dsigma(z)`.
+# - From $\delta$: `dW = delta.T @ a_prev` (a sum over the batch of outer products) and
+#   `db = delta.sum(axis=0)`.
+# - A backward pass costs a small constant times a forward pass, whatever the size of the
+#   network; finite differences cost $2P$ forward passes.
+# - The backward signal is a product of one $\sigma'$ and one $W$ per layer: sigmoid's
+#   $\sigma' \le \tfrac14$ makes it vanish with depth; He initialization for ReLU, residual
+#   connections and batch normalization keep it level.
+# - Check every new backward pass numerically, in float64, on a tiny network — and know
+#   that kinks and float32 make a correct gradient look wrong.

@@ -1,0 +1,247 @@
+"""The claims Chapter 3 (chapters/03_backprop.py) makes in its text, asserted.
+
+Thresholds come from measurements (numbers in each docstring; all deterministic for the
+seeds given).  Nothing here is timed: the chapter's timing claim is checked as a count of
+the matrix products nnlib actually performs.
+"""
+
+import contextlib
+import functools
+import io
+from pathlib import Path
+
+import jupytext
+import numpy as np
+import pytest
+
+from nnlib.activations import sigmoid_grad
+from nnlib.diagnostics import gradient_norms_by_layer
+from nnlib.gradcheck import THRESHOLD, check_gradients, numerical_gradient
+from nnlib.layers import Dense
+from nnlib.losses import loss_and_delta
+from nnlib.network import MLP
+
+CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "03_backprop.py"
+
+
+@functools.lru_cache(maxsize=None)
+def chapter_namespace(until: str) -> dict:
+    """Run the chapter's code cells, in order, up to the first one containing ``until``."""
+    cells = [c.source for c in jupytext.read(CHAPTER).cells if c.cell_type == "code"]
+    last = next(i for i, source in enumerate(cells) if until in source)
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):      # the cells' prints
+        for source in cells[:last + 1]:
+            exec(compile(source, str(CHAPTER), "exec"), namespace)
+    return namespace
+
+
+def first_layer_norms(seed=0, depth=20, **setup):
+    return gradient_norms_by_layer(depth=depth, steps=0, seed=seed, **setup)["at initialization"]
+
+
+SIGMOID = dict(activation="sigmoid", init="xavier_normal")
+RELU_HE = dict(activation="relu", init="he_normal")
+
+
+# --- §2: the hand-written backward pass ------------------------------------------------------
+
+def test_hand_backward_in_the_chapter_equals_nnlibs():
+    ns = chapter_namespace(until="def loss_of")
+    net, X, y = ns["net"], ns["X"], ns["y"]
+    _, cache = net.forward(X)
+    grads = net.backward(loss_and_delta("bce", cache.z[-1], y)[1], cache)
+    assert ns["by_hand"].keys() == grads.keys()
+    for name, g in ns["by_hand"].items():
+        np.testing.assert_allclose(g, grads[name], rtol=1e-12, atol=1e-15, err_msg=name)
+    for l in (1, 2, 3):
+        np.testing.assert_allclose(ns[f"delta{l}"], grads.delta[l], rtol=1e-12, atol=1e-15)
+    check = check_gradients(lambda: ns["loss_of"](net, X, y), net.params, ns["by_hand"])
+    assert check.passed and check.max_error < 1e-8          # measured 4.5e-10
+
+
+def test_dW_is_the_sum_of_per_sample_outer_products():
+    ns = chapter_namespace(until="by_hand = {")
+    outer_sum = sum(np.outer(ns["delta1"][i], ns["X"][i]) for i in range(ns["n"]))
+    np.testing.assert_allclose(ns["dW1"], outer_sum, rtol=1e-12, atol=1e-15)
+
+
+# --- §4: backward costs a small constant times forward; finite differences 2P ----------------
+
+@pytest.mark.parametrize("hidden", [1, 2, 3, 4, 8, 16, 32])
+def test_backward_matrix_products_cost_under_twice_forward(hidden, monkeypatch):
+    """Count the products nnlib's Dense layers perform: forward `a_prev @ W.T`; backward
+    `delta.T @ a_prev` and, except in layer 1, `delta @ W` — each 2·n·h_prev·h flops.
+    The ratio is (2L − 1)/L for equal layers: 1.06 … 1.98 for the chapter's networks,
+    below 2 whatever the number of parameters."""
+    matmul_flops = chapter_namespace(until="def matmul_flops")["matmul_flops"]
+    flops = {"forward": 0, "backward": 0}
+    forward, backward = Dense._forward, Dense._backward
+
+    def counted_forward(self, a_prev, train, rng):
+        h, h_prev = self.params["W"].shape
+        flops["forward"] += 2 * a_prev.shape[0] * h_prev * h
+        return forward(self, a_prev, train, rng)
+
+    def counted_backward(self, delta, a_prev, need_dx=True):
+        h, h_prev = self.params["W"].shape
+        flops["backward"] += 2 * delta.shape[0] * h_prev * h * (2 if need_dx else 1)
+        return backward(self, delta, a_prev, need_dx)
+
+    monkeypatch.setattr(Dense, "_forward", counted_forward)
+    monkeypatch.setattr(Dense, "_backward", counted_backward)
+    sizes, n = [16] + [32] * hidden + [1], 64
+    net = MLP(sizes, activation="tanh", seed=0)
+    X, y = np.random.default_rng(0).normal(size=(n, 16)), np.zeros((n, 1))
+    _, cache = net.forward(X)
+    net.backward(loss_and_delta("mse", cache.z[-1], y)[1], cache)
+
+    ratio = flops["backward"] / flops["forward"]
+    assert 1 < ratio < 2
+    if hidden >= 8:
+        assert ratio > 1.9
+    assert matmul_flops(sizes, n) == (flops["forward"], flops["backward"])   # the chapter's count
+
+
+def test_finite_differences_need_two_forward_passes_per_parameter():
+    net = MLP([16, 32, 32, 1], activation="tanh", seed=0)
+    X, y = np.random.default_rng(0).normal(size=(8, 16)), np.zeros((8, 1))
+    calls = []
+
+    def loss():
+        calls.append(1)
+        return loss_and_delta("mse", net.forward(X)[0], y)[0]
+
+    for p in net.params.values():
+        numerical_gradient(loss, p)
+    assert len(calls) == 2 * net.n_params == 2 * 1633
+
+
+# --- §6: vanishing gradients ------------------------------------------------------------------
+
+def test_sigmoid_derivative_is_at_most_a_quarter():
+    z = np.linspace(-50, 50, 100001)
+    assert np.max(sigmoid_grad(z)) == pytest.approx(0.25, abs=1e-12)
+    assert sigmoid_grad(np.array(0.0)) == 0.25
+
+
+def test_deep_sigmoid_first_layer_gradient_is_orders_below_relu_he():
+    """20 hidden layers of 16, two moons, at initialization, seed 0: ‖dW1‖ = 4.1e-14 for
+    sigmoid/Xavier, 6.0e-2 for ReLU/He (12.2 orders of magnitude); seeds 1–4 give gaps of
+    11.3 … 11.9 orders."""
+    for seed in range(5):
+        sig, relu = first_layer_norms(seed, **SIGMOID), first_layer_norms(seed, **RELU_HE)
+        assert sig[0] < 1e-12
+        assert sig[0] / relu[0] < 1e-10                     # measured ≤ 5.5e-12
+    sig, relu = first_layer_norms(0, **SIGMOID), first_layer_norms(0, **RELU_HE)
+    assert sig[0] == pytest.approx(4.07e-14, rel=0.01)
+    assert relu[0] == pytest.approx(5.99e-2, rel=0.01)
+    assert np.log10(relu[0] / sig[0]) == pytest.approx(12.2, abs=0.05)
+
+
+def test_residual_connections_and_batch_norm_close_the_gap():
+    """Residual sigmoid's ‖dW1‖ is 9.5e-2 (seed 0): it closes 102 % of the log-gap to ReLU/He
+    (101 … 109 % over seeds 0–4); batch norm closes 112 … 120 %."""
+    for seed in range(5):
+        sig, relu = first_layer_norms(seed, **SIGMOID), first_layer_norms(seed, **RELU_HE)
+        gap = np.log10(relu[0] / sig[0])
+        res = first_layer_norms(seed, residual=True, **SIGMOID)
+        bn = first_layer_norms(seed, norm="batch", **SIGMOID)
+        assert np.log10(res[0] / sig[0]) / gap > 0.9
+        assert np.log10(bn[0] / sig[0]) / gap > 0.9
+    res = first_layer_norms(0, residual=True, **SIGMOID)
+    assert res[0] == pytest.approx(9.47e-2, rel=0.01)
+
+
+def test_sigmoid_loses_about_a_factor_four_per_layer():
+    """Geometric-mean shrink per hidden layer, 20 hidden layers, seed 0: 0.23 (≤ 1/4)."""
+    hidden = first_layer_norms(0, **SIGMOID)[:-1]
+    factor = (hidden[0] / hidden[-1]) ** (1 / (hidden.size - 1))
+    assert 0.2 < factor <= 0.25
+    assert factor == pytest.approx(0.226, abs=0.002)
+
+
+def test_by_depth_sigmoid_vanishes_tanh_and_relu_he_do_not():
+    """Median over seeds 0–2 of ‖dW1‖ with 30 hidden layers: sigmoid 1.6e-20, tanh 3.2e-2,
+    ReLU/He 1.4e-2 (with 1 hidden layer: 1.0e-1, 4.5e-1, 2.8e-1)."""
+    def median(depth, **setup):
+        return np.median([first_layer_norms(s, depth=depth, **setup)[0] for s in range(3)])
+
+    assert median(30, **SIGMOID) < 1e-18
+    assert median(30, activation="tanh", init="xavier_normal") > 1e-2
+    assert median(30, **RELU_HE) > 1e-2
+
+
+def test_relu_xavier_is_level_but_a_thousand_times_below_he():
+    """20 hidden layers, seed 0: He's ‖dW^(l)‖ / Xavier's is 639 … 1387 over the 21 layers
+    (the text: 20 factors of 1/√2, 2^10 ≈ 10^3)."""
+    ratio = first_layer_norms(0, **RELU_HE) / first_layer_norms(0, activation="relu",
+                                                                   init="xavier_normal")
+    assert np.all((ratio > 300) & (ratio < 3000))
+
+
+def test_relu_he_with_residual_connections_explodes():
+    """Seed 0: every layer's ‖dW‖ ≥ 1.1e3 (vs ≤ 0.3 without the skips)."""
+    exploding = first_layer_norms(0, residual=True, **RELU_HE)
+    assert exploding.min() > 1e3
+    assert first_layer_norms(0, **RELU_HE).max() < 1
+
+
+# --- §7: gradient checking ------------------------------------------------------------------
+
+def _data(dtype=np.float64):
+    """The chapter's batch: 6 samples, 3 features, labels 0/1."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(6, 3))
+    y = (X[:, :1] + X[:, 1:2] > 0).astype(float)
+    return X.astype(dtype), y.astype(dtype)
+
+
+def _small_net(dtype=np.float64):
+    net = MLP([3, 4, 3, 1], activation="tanh", head="sigmoid", init="xavier_normal", seed=0,
+              dtype=dtype)
+    return (net, *_data(dtype))
+
+
+def _check(net, X, y, eps=1e-6, grads=None):
+    def loss():
+        return loss_and_delta("bce", net.forward(X)[1].z[-1], y)[0]
+    if grads is None:
+        _, cache = net.forward(X)
+        grads = net.backward(loss_and_delta("bce", cache.z[-1], y)[1], cache)
+    return check_gradients(loss, net.params, grads, eps=eps)
+
+
+def test_float64_and_float32_gradient_checks():
+    """Measured: float64/eps 1e-6 4.5e-10; float32/eps 1e-3 3.1e-4; float32/eps 1e-6 0.33."""
+    assert _check(*_small_net(np.float64)).max_error < 1e-8
+    assert 1e-5 < _check(*_small_net(np.float32), eps=1e-3).max_error < 1e-2
+    assert _check(*_small_net(np.float32), eps=1e-6).max_error > THRESHOLD
+
+
+def test_a_missing_sigma_prime_fails_only_its_layer():
+    ns = chapter_namespace(until="by_hand = {")
+    net, X, y = ns["net"], ns["X"], ns["y"]
+    buggy = dict(ns["by_hand"])
+    delta1_bug = ns["delta2"] @ ns["W2"]
+    buggy["W1"], buggy["b1"] = delta1_bug.T @ X, delta1_bug.sum(axis=0)
+    check = _check(net, X, y, grads=buggy)
+    assert not check.passed
+    assert check.errors["W1"] > 1e-2 and check.errors["b1"] > 1e-3   # measured 4.9e-2, 1.1e-2
+    assert all(check.errors[k] < 1e-8 for k in ("W2", "b2", "W3", "b3"))
+
+
+def test_relu_kink_fails_the_check_only_for_its_unit():
+    """Unit 1's z exactly 0 for sample 0: W1 2.1e-1, b1 1.3e-1; 1e-3 away it passes again."""
+    X, y = _data()
+    net = MLP([3, 4, 1], activation="relu", head="sigmoid", seed=0)   # as in the chapter
+    assert _check(net, X, y).passed
+    W1, b1 = net.params["W1"], net.params["b1"]
+    b1[0] = -(X[0] @ W1[0])
+    assert net.forward(X)[1].z[1][0, 0] == 0.0
+    check = _check(net, X, y)
+    assert not check.passed
+    assert check.errors["W1"] > 1e-2 and check.errors["b1"] > 1e-2
+    assert check.errors["W2"] < 1e-8 and check.errors["b2"] < 1e-8
+    b1[0] += 1e-3
+    assert _check(net, X, y).passed

@@ -12,8 +12,8 @@
 # **This is not a chapter.** It exists only to exercise the notebook pipeline — jupytext
 # pairing, `make notebooks`, strict nbval with its sanitizer, and the pair and hygiene
 # tests — until the real chapters (`01_architecture` … `05_regularization`) land.
-# Delete it (both `00_pipeline_check.py` and `00_pipeline_check.ipynb`) in the same
-# commit that adds the first real chapter.
+# Delete it (both `00_pipeline_check.py` and `00_pipeline_check.ipynb`) once the real
+# chapters are in.
 #
 # It touches every kind of output a chapter produces: LaTeX in markdown, printed numbers,
 # a figure, a jshtml animation, an object whose repr holds a memory address, and a widget.

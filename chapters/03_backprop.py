@@ -33,7 +33,7 @@ from nnlib.activations import sigmoid, sigmoid_grad
 from nnlib.datasets import make_moons
 from nnlib.diagnostics import gradient_norms_by_layer
 from nnlib.exercises import ch03
-from nnlib.gradcheck import ATOL, THRESHOLD, check_gradients, numerical_gradient, relative_error
+from nnlib.gradcheck import ATOL, THRESHOLD, check_gradients, numerical_gradient
 from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
 from nnlib.viz import (animate_gradient_flow, plot_gradient_norms, plot_layer_gradient_norms,
@@ -155,8 +155,8 @@ print(f"loss L = {L:.6f}; nnlib's forward gives the same output: {np.allclose(a3
       f"the same loss: {np.isclose(L, L_nnlib, rtol=1e-12)}")
 
 # %% [markdown]
-# Now backwards. Each line is one of the formulas of §1; tanh′(z) = 1 − tanh²(z) is read off
-# the stored activation $a$ (no need to keep $z$ for it).
+# Now backwards. Each line is one of the formulas of §1; $\tanh'(z) = 1 - \tanh^2(z)$ is read
+# off the stored activation $a$ (no need to keep $z$ for it).
 
 # %%
 delta3 = (a3 - y) / n                                         # (6, 1)  ∂L/∂z3: sigmoid + cross-entropy
@@ -440,7 +440,8 @@ deep = gradient_norms_by_layer(depth=20, activation="sigmoid", init="xavier_norm
 norms_sig = deep["at initialization"]                              # (21,): ‖dW^(1)‖ … ‖dW^(21)‖
 hidden = norms_sig[:-1]
 factor = (hidden[0] / hidden[-1]) ** (1 / (hidden.size - 1))      # geometric mean shrink per layer
-print(f"‖dW1‖ = {norms_sig[0]:.1e}, ‖dW20‖ = {norms_sig[-2]:.1e}: average factor per layer {factor:.2f} (≤ 1/4)")
+print(f"‖dW1‖ = {norms_sig[0]:.1e}, ‖dW20‖ = {norms_sig[-2]:.1e}: average factor per layer {factor:.2f}, "
+      f"at most 1/4: {factor <= 0.25}")
 fig, ax = plot_product_bound(norms_sig, label="sigmoid, 20 hidden layers, Xavier")
 fig
 
@@ -564,7 +565,7 @@ buggy = dict(by_hand)
 delta1_bug = delta2 @ W2                                        # missing * (1 - a1**2)
 buggy["W1"], buggy["b1"] = delta1_bug.T @ X, delta1_bug.sum(axis=0)
 check_bug = check_gradients(lambda: loss_of(net, X, y), net.params, buggy)
-print(f"passed: {check_bug.passed}")
+print(f"THRESHOLD = {THRESHOLD:.0e}, ATOL = {ATOL:.0e}; passed: {check_bug.passed}")
 for name, err in check_bug.errors.items():
     print(f"  {name}: {'below 1e-8' if err < 1e-8 else f'{err:.1e}  <- the layer with the bug'}")
 
@@ -594,7 +595,7 @@ fig
 # %% [markdown]
 # In float64 the error bottoms out far below the pass mark over a wide range of $\varepsilon$.
 # In float32 it never gets below about $10^{-5}$ and sits near $10^{-4}$ … $10^{-3}$ for
-# $\varepsilon$ around $10^{-3}$; at the float64 default $\varepsilon = 10^{-6}$ the check
+# $\varepsilon$ around $10^{-3}$; at nnlib's default $\varepsilon = 10^{-6}$ the check
 # reports nonsense for a correct gradient. So: check in float64; if you must check float32
 # code, use $\varepsilon \approx 10^{-3}$ and expect an error of order $10^{-4}$ … $10^{-3}$
 # from a correct gradient.
@@ -633,19 +634,23 @@ def check_relu_net():
 
 
 print("random weights:    ", check_relu_net())
-b1k[0] = -(X[0] @ W1k[0])            # moves unit 1's pre-activation for sample 0 onto the kink
+# Biases start at 0, so z1[0, 0] is exactly the product forward computes; subtracting it puts
+# unit 1's pre-activation for sample 0 exactly on the kink.
+b1k[0] = -net_k.forward(X)[1].z[1][0, 0]
 print("unit 1 on the kink:", check_relu_net())
 b1k[0] += 1e-3                        # 1e-3 away from the kink: both points on the same side
 print("1e-3 past the kink:", check_relu_net())
 
 # %% [markdown]
 # Only `W1` and `b1` fail — the parameters of the unit sitting on the kink; `W2` and `b2`
-# still agree to rounding error. Neither number is wrong: ReLU is not differentiable there,
-# and backprop and the secant just pick different slopes. So when a check fails in a ReLU
+# still agree to rounding error. Neither side has a bug: ReLU has no derivative there, and
+# backprop (slope 0, nnlib's choice) and the secant (slope ½, whatever $\varepsilon$) simply
+# answer differently. So when a check fails in a ReLU
 # network, look at which parameters fail and whether some $|z|$ is below $\varepsilon$ before
 # hunting for a bug — or check the backward code with a smooth activation (tanh, GELU), then
 # switch back.
-#
+
+# %% [markdown]
 # ## Summary
 #
 # - $\delta^{(l)} = \partial L/\partial z^{(l)}$ obeys $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$
@@ -656,6 +661,7 @@ print("1e-3 past the kink:", check_relu_net())
 #   network; finite differences cost $2P$ forward passes.
 # - The backward signal is a product of one $\sigma'$ and one $W$ per layer: sigmoid's
 #   $\sigma' \le \tfrac14$ makes it vanish with depth; He initialization for ReLU, residual
-#   connections and batch normalization keep it level.
+#   connections and batch normalization keep it level — though skips alone can also make it
+#   explode (ReLU + He + residual).
 # - Check every new backward pass numerically, in float64, on a tiny network — and know
 #   that kinks and float32 make a correct gradient look wrong.

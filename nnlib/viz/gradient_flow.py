@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.colors import to_rgba
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from nnlib._checks import as_float_array, check_int
 from nnlib.losses import loss_and_delta
@@ -164,16 +164,21 @@ def layer_norms(grads_or_norms):
 
 
 class GradientBars:
-    """Bars of ‖dW^(l)‖ on a log axis, updated in place (rebuilt only when L changes)."""
+    """Bars of ‖dW^(l)‖ on a log axis, updated in place.
+
+    The bars are a pool: a deeper network adds bars, a shallower one hides the extra ones,
+    so changing the depth back and forth creates nothing new.
+    """
 
     def __init__(self, ax):
-        self.ax, self.bars, self.zero_marks = ax, None, []
+        self.ax, self.bars, self.zero_marks, self.L = ax, [], [], 0
         ax.set_yscale("log")
         # Few major ticks, no minor ones, plain-text labels: a log axis with mathtext labels
         # would cost more to draw than the whole diagram.
         ax.yaxis.set_major_locator(LogLocator(numticks=5))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
         ax.set_ylabel("‖∂L/∂W⁽ˡ⁾‖", fontsize=8)
         ax.set_xlabel("layer l", fontsize=8)
         ax.tick_params(labelsize=7)
@@ -181,33 +186,32 @@ class GradientBars:
     def set_norms(self, norms):
         """Show ``norms`` (L,); a zero norm (which a log axis cannot draw) is marked "0"."""
         norms = layer_norms(norms)
-        if self.bars is None or len(self.bars) != norms.size:
-            self._rebuild(norms.size)
+        self._use(norms.size)
         bottom = float(norms[norms > 0].min()) / 10 if np.any(norms > 0) else 1e-12
         for bar, value in zip(self.bars, norms):   # a log axis has no 0: bars start at `bottom`
             bar.set_y(bottom)
             bar.set_height(value - bottom if value > 0 else 0.0)
-        for mark, value in zip(self.zero_marks, norms):
-            mark.set_visible(value == 0)
+        for l, mark in enumerate(self.zero_marks, start=1):
+            mark.set_visible(l <= self.L and norms[l - 1] == 0)
             mark.set_y(bottom * 1.5)
         self.ax.set_ylim(bottom, max(float(norms.max()), bottom * 10) * 3)
-        return list(self.bars)
+        return self.bars[:self.L]
 
     def set_lit(self, layers):
         """Colour the bars of ``layers`` (1-based) strongly and the others faintly."""
-        for l, bar in enumerate(self.bars, start=1):
+        for l, bar in enumerate(self.bars[:self.L], start=1):
             bar.set_facecolor(BAR_COLOR if l in layers else BAR_OFF)
 
-    def _rebuild(self, L):
-        if self.bars is not None:
-            self.bars.remove()
-            for mark in self.zero_marks:
-                mark.remove()
-        ls = np.arange(1, L + 1)
-        self.bars = self.ax.bar(ls, np.ones(L), color=BAR_COLOR, width=0.7)
-        self.zero_marks = [self.ax.text(l, 1.0, "0", ha="center", va="bottom", fontsize=7,
-                                        visible=False) for l in ls]
-        self.ax.set_xticks(ls, [str(l) for l in ls])
+    def _use(self, L):
+        """Show bars 1 … L, adding bars to the pool when it is too small."""
+        ls = np.arange(len(self.bars) + 1, L + 1)
+        if ls.size:
+            self.bars += list(self.ax.bar(ls, np.ones(ls.size), color=BAR_COLOR, width=0.7))
+            self.zero_marks += [self.ax.text(l, 1.0, "0", ha="center", va="bottom", fontsize=7,
+                                             visible=False) for l in ls]
+        for l, bar in enumerate(self.bars, start=1):
+            bar.set_visible(l <= L)
+        self.L = L
         self.ax.set_xlim(0.4, L + 0.6)
 
 

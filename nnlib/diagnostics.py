@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 import numpy as np
-from scipy import optimize
+from scipy import linalg, optimize
 
 from ._checks import as_float_array, check_choice, check_float, check_int, check_rng
 from .activations import HIDDEN_ACTIVATIONS, get_activation
@@ -220,9 +220,13 @@ def fit_one_hidden_layer(target, n_hidden, activation="relu", seed=0, *, n_point
 
     so each σ(z_j) bends near its own c_j: a ReLU turns on there, a sigmoid or tanh steps
     there over a width ~ 2/N, the spacing of the c_j.  The output layer ŷ(x) = Σ_j W2_j σ(z_j(x)) + b2
-    is then solved exactly by linear least squares (``np.linalg.lstsq``) on ``n_points``
-    x-values: with the hidden layer fixed, ŷ is linear in (W2, b2), so this is a convex
-    problem with a unique best answer, found in about a millisecond.
+    is then solved exactly by linear least squares on ``n_points`` x-values: with the hidden
+    layer fixed, ŷ is linear in (W2, b2), so this is a convex problem whose best answer a
+    pivoted QR factorisation finds in about a millisecond (``scipy.linalg.lstsq`` with
+    LAPACK's gelsy; the SVD route of ``np.linalg.lstsq`` gives the same answer but runs
+    multi-threaded and can be a hundred times slower on a busy two-core machine).  When
+    features coincide (e.g. ``activation="identity"``: every neuron is a line) the
+    minimum-norm solution is returned.
 
     Why this and not gradient descent.  The universal approximation theorem is an
     *existence* statement: for enough neurons, weights exist that bring ŷ within ε of f.
@@ -257,7 +261,7 @@ def fit_one_hidden_layer(target, n_hidden, activation="relu", seed=0, *, n_point
     y = as_float_array(f(x), "target(x)").reshape(n_points)                  # (m,)
     a = get_activation(activation).f(x @ W1.T + b1)                          # (m, N)
     features = np.column_stack([a, np.ones(n_points)])                       # (m, N + 1)
-    coef, *_ = np.linalg.lstsq(features, y, rcond=None)                      # (N + 1,)
+    coef = linalg.lstsq(features, y, lapack_driver="gelsy")[0]               # (N + 1,)
 
     net = MLP([1, n_hidden, 1], activation=activation, head="identity", seed=0)
     net.set_params({"W1": W1, "b1": b1, "W2": coef[None, :-1], "b2": coef[-1:]})

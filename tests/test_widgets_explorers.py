@@ -246,3 +246,38 @@ def test_training_reports_an_error_instead_of_dying_silently(monkeypatch):
     with pytest.raises(RuntimeError):
         box.run_training(blocking=True)
     assert_idle(box)
+
+
+# --- the blitted picture is the picture ------------------------------------------------------
+
+def _pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+@pytest.mark.parametrize("name, changes", [
+    ("vanishing_gradient", {"depth": 7, "activation": "tanh", "residual": True}),
+    ("activation", {"activations": ("gelu", "tanh"), "threshold": 0.1, "z_range": (-3.0, 2.0)}),
+    ("universal_approximation", {"target": "step", "n_hidden": 40, "activation": "sigmoid"}),
+    ("training", {"dataset": "xor", "width": 5}),
+])
+def test_blitted_image_matches_a_full_render(name, changes):
+    """Background + moving artists = the whole figure (up to artists drawn in another order)."""
+    import io
+
+    box = BUILDERS[name](seed=0)
+    if name == "training":
+        box.controls["epochs"].value = 20
+        box.run_training(blocking=True)
+    for key, value in changes.items():
+        box.controls[key].value = value
+        blitted = _pixels(box.views[0].image.value)
+        buffer = io.BytesIO()
+        box.views[0].figure.savefig(buffer, format="png")     # draws everything, animated or not
+        full = _pixels(buffer.getvalue())
+        assert blitted.shape == full.shape
+        differs = np.any(blitted != full, axis=-1)
+        assert differs.mean() < 0.02, f"{key}: {differs.mean():.1%} of the pixels differ"

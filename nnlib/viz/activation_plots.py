@@ -77,6 +77,12 @@ class ActivationCurves:
         self.note.set_text("" if names else "choose at least one activation")
         self._legend(names, derivative, threshold)
 
+    def moving_artists(self) -> list:
+        """Everything ``update`` changes (for a widget that redraws only those)."""
+        legend = self.ax.get_legend()
+        return ([*self.f_lines.values(), *self.df_lines.values(), *self.min_marks.values()]
+                + self.spans + [self.note] + ([legend] if legend is not None else []))
+
     def _mark_minimum(self, name, lo, hi):
         """A dot on the minimum; its value goes into the legend label."""
         minimum = _minimum(name)
@@ -148,8 +154,13 @@ def _check_names(names):
 
 
 def _padded(values, margin=0.08, free_bottom=0.0):
-    """y-limits around ``values`` leaving the fraction ``free_bottom`` of the height empty."""
+    """y-limits around ``values`` leaving the fraction ``free_bottom`` of the height empty.
+
+    The ends are rounded outwards to multiples of 0.5 (of 5 beyond a range of 20), so that
+    small changes of the data leave the limits — and a widget's cached background — alone.
+    """
     lo, hi = float(np.min(values)), float(np.max(values))
     pad = margin * max(hi - lo, 1e-3)
-    lo, hi = lo - pad, hi + pad
+    step = 0.5 if hi - lo <= 20 else 5.0
+    lo, hi = step * np.floor((lo - pad) / step), step * np.ceil((hi + pad) / step)
     return lo - free_bottom / (1 - free_bottom) * (hi - lo), hi

@@ -86,13 +86,28 @@ class ApproximationArtists:
         if self.ax_err is not None:
             self.err_fill.set_data(x, err, 0.0)
             self.err_line.set_data(x, err)
-            bound = max(stats["max"], 1e-6) * 1.15
+            bound = _coarse_ceiling(1.1 * max(stats["max"], 1e-6))  # limits that change rarely
             self.ax_err.set_ylim(-bound, bound)
             if self.titles:
                 self.ax_err.set_title(f"error: RMS {stats['rms']:.3g}, max {stats['max']:.3g}",
                                       fontsize="medium")
         stats["n_hidden"] = n_hidden
         return stats
+
+    def moving_artists(self) -> list:
+        """Everything ``update`` changes (for a widget that redraws only those)."""
+        moving = []
+        if self.ax_fit is not None:
+            moving += [self.neurons, self.target_line, self.fit_line]
+        if self.ax_err is not None:
+            moving += [self.err_fill, self.err_line]
+        return moving
+
+
+def _coarse_ceiling(x: float) -> float:
+    """The smallest number ≥ x of the form 1 × 10^k or 3 × 10^k (two steps a decade)."""
+    power = 10.0 ** np.floor(np.log10(x))
+    return next(step * power for step in (1, 3, 10) if step * power >= x * (1 - 1e-12))
 
 
 def plot_approximation(net, target, ax=None, show_neurons=True):

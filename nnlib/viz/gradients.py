@@ -65,7 +65,9 @@ class LayerNormLines:
             self.floored[i].set_data(layer[low], np.full(low.sum(), NORM_FLOOR))
             shown.append(drawn[finite])
             n_layers = max(n_layers, norms.size)
-        self.ax.set_xlim(0.5, n_layers + 0.5)
+        # Limits in coarse steps (5 layers; whole decades) so that they change rarely: a
+        # widget redraws its cached axes background only when a limit changes.
+        self.ax.set_xlim(0.5, 5 * np.ceil(n_layers / 5) + 0.5)
         self.ax.xaxis.set_major_locator(_integer_locator(n_layers))
         values = np.concatenate(shown) if shown else np.array([])
         self.ax.set_ylim(*_log_limits(values))
@@ -96,8 +98,10 @@ def _log_limits(values):
     if values.size == 0:
         return NORM_FLOOR / 10, 1.0
     lo, hi = float(values.min()), float(values.max())
-    return 10 ** (np.floor(np.log10(lo)) - 0.3), 10 ** (np.ceil(np.log10(hi)) + 0.3)
+    # The bottom moves in steps of three decades: a deep network's first layer keeps
+    # falling by decades as the depth grows.
+    return 10 ** (3 * np.floor(np.log10(lo) / 3) - 0.3), 10 ** (np.ceil(np.log10(hi)) + 0.3)
 
 
 def _integer_locator(n_layers):
-    return MaxNLocator(nbins=min(n_layers, 8), integer=True)
+    return MaxNLocator(nbins=min(5 * int(np.ceil(n_layers / 5)), 8), integer=True)

@@ -11,20 +11,24 @@ Each builder returns an ``ipywidgets.VBox`` with ``controls`` (name → widget) 
 change recomputes (maths in :mod:`nnlib.diagnostics`), updates the existing artists in place
 (helpers in :mod:`nnlib.viz`) and re-renders the view once.
 
-Speed.  A refresh renders the whole figure to PNG, so every piece of text in the figure is
-laid out and rasterised again each time.  Hence: fixed margins instead of constrained layout
-(:func:`fixed_layout`; the layout solver costs about a full extra draw), no minor ticks on log
-axes, and titles/summaries in an ``ipywidgets.HTML`` line above the figure, which costs
-nothing to redraw.
+Speed.  ``FigureView.refresh`` renders the whole figure to PNG, so every tick label is laid
+out and rasterised again each time — most of a redraw on a small machine.  So these figures
+use fixed margins instead of constrained layout (:func:`fixed_layout`; the layout solver costs
+about one more draw), no minor ticks on log axes, titles and summaries in an
+``ipywidgets.HTML`` line (free to redraw), and a :class:`BlitRefresher`: the axes, ticks and
+grid are drawn once and kept as pixels; a change re-draws only the artists that move, onto a
+copy of that background, unless an axis limit changed.
 """
 
 from __future__ import annotations
 
 import html
+import io
 
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
+from PIL import Image
 
 from .._checks import check_rng
 from ..activations import HIDDEN_ACTIVATIONS
@@ -36,7 +40,8 @@ from ..viz.approximation import ApproximationArtists
 from ..viz.gradients import LayerNormLines
 from ._view import FigureView
 
-__all__ = ["vanishing_gradient_widget", "activation_widget", "universal_approximation_widget"]
+__all__ = ["vanishing_gradient_widget", "activation_widget", "universal_approximation_widget",
+           "BlitRefresher", "fixed_layout", "explorer_box"]
 
 _FIGSIZE, _DPI = (6.0, 3.5), 72
 _WIDE = widgets.Layout(width="320px")
@@ -56,6 +61,43 @@ def fixed_layout(view: FigureView, **margins) -> FigureView:
         view.figure.set_layout_engine(None)
     view.figure.subplots_adjust(**margins)
     return view
+
+
+class BlitRefresher:
+    """Refresh a :class:`FigureView` by re-drawing only the artists that move.
+
+    ``refresh(moving)`` marks the ``moving`` artists animated (so ``canvas.draw()`` leaves
+    them out), draws everything else once and keeps it as a pixel background, then pastes
+    that background and draws ``moving`` on top, and puts the PNG into the view's Image
+    widget (``render_count`` counts it like ``FigureView.refresh``).  The background is
+    drawn again whenever an axes' limits or scales differ from last time, or ``key`` does
+    (pass in ``key`` anything else that changes the static part).  ``FigureView.refresh``
+    (a savefig) still draws everything, animated or not.
+    """
+
+    def __init__(self, view: FigureView):
+        self.view = view
+        self._background, self._key = None, None
+
+    def refresh(self, moving, key=()) -> None:
+        figure = self.view.figure
+        canvas = figure.canvas
+        for artist in moving:
+            artist.set_animated(True)
+        full_key = (key,) + tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale())
+                                  for ax in figure.axes)
+        if self._background is None or full_key != self._key:
+            canvas.draw()
+            self._background, self._key = canvas.copy_from_bbox(figure.bbox), full_key
+        else:
+            canvas.restore_region(self._background)
+        for artist in sorted(moving, key=lambda a: a.get_zorder()):
+            artist.axes.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA",
+                         0, 1).save(buffer, format="png", compress_level=1)
+        self.view.image.value = buffer.getvalue()
+        self.view.render_count += 1
 
 
 def explorer_box(children, controls: dict, views: list) -> widgets.VBox:
@@ -98,6 +140,7 @@ def vanishing_gradient_widget(seed=0, max_depth=30) -> widgets.VBox:
     view = fixed_layout(FigureView(figsize=_FIGSIZE, dpi=_DPI), left=0.14, right=0.97,
                         bottom=0.14, top=0.88)
     lines = LayerNormLines(view.axes)
+    blit = BlitRefresher(view)
 
     def redraw(change=None):
         c = {name: w.value for name, w in controls.items()}
@@ -110,7 +153,7 @@ def vanishing_gradient_widget(seed=0, max_depth=30) -> widgets.VBox:
         else:
             lines.update(norms)
             summary.value = _gradient_summary(norms["at initialization"])
-        view.refresh()
+        blit.refresh(lines.lines + lines.floored + [view.axes.get_legend()])
 
     for control in controls.values():
         control.observe(redraw, names="value")
@@ -153,13 +196,14 @@ def activation_widget(seed=0) -> widgets.VBox:
     view = fixed_layout(FigureView(figsize=_FIGSIZE, dpi=_DPI), left=0.09, right=0.98,
                         bottom=0.13, top=0.97)
     curves = ActivationCurves(view.axes)
+    blit = BlitRefresher(view)
 
     def redraw(change=None):
         lo, hi = controls["z_range"].value
         centre, half = 0.5 * (lo + hi), max(0.5 * (hi - lo), 0.25)
         curves.update(list(controls["activations"].value), centre - half, centre + half,
                       controls["derivative"].value, controls["threshold"].value)
-        view.refresh()
+        blit.refresh(curves.moving_artists())
 
     for control in controls.values():
         control.observe(redraw, names="value")
@@ -189,6 +233,7 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
     view = fixed_layout(FigureView(figsize=(7.0, 3.2), dpi=_DPI, ncols=2), left=0.07,
                         right=0.98, bottom=0.14, top=0.9, wspace=0.3)
     artists = ApproximationArtists(*view.axes, titles=False)
+    blit = BlitRefresher(view)
     summary = widgets.HTML()
     box = explorer_box([_controls_column(controls), summary, view.widget], controls, [view])
 
@@ -199,7 +244,7 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
         summary.value = (f"{c['n_hidden']} hidden {c['activation']} neuron"
                          f"{'s' * (c['n_hidden'] != 1)} fit <i>{c['target']}</i> with RMS error "
                          f"<b>{stats['rms']:.2g}</b> (largest {stats['max']:.2g}).")
-        view.refresh()
+        blit.refresh(artists.moving_artists())
 
     for control in controls.values():
         control.observe(redraw, names="value")

@@ -13,7 +13,7 @@ main thread, and the kernel handles the next message from the browser — such a
 Stop — only once that callback has returned.  So **Train** starts a background thread that
 runs :func:`nnlib.training.train`; its per-epoch ``callback`` checks a
 ``threading.Event`` set by **Stop** (and returns True to end training), and redraws the
-figure whenever :data:`UPDATE_EVERY` seconds have passed since the last redraw.  Widget
+figure every :data:`UPDATE_EVERY` seconds (start to start).  Widget
 updates from a thread are sent through ipykernel's IOPub thread, so they reach the browser
 while the thread works (the pattern of ipywidgets' "Asynchronous widgets" guide; with
 ipykernel 7 it needs ≥ 7.0.1, which fixed output routing from threads).  An asyncio task
@@ -26,21 +26,20 @@ for tests and scripts.
 How the plots keep up.  A full redraw of the three panels lays out and rasterises every tick
 label again (50–100 ms on a small machine).  During a run only the moving artists change —
 probability map, boundary, points, curves — while axis limits stay put (the epoch axis spans
-the whole run, the loss axis whole decades), so :class:`_Blitter` draws the rest once, keeps
-it as a pixel background and, per update, pastes it back and draws only the moving artists:
-about a quarter of the cost.  When a limit does change, the background is redrawn.
+the whole run, the loss axis whole decades), so a
+:class:`~nnlib.widgets.explorers.BlitRefresher` draws the rest once, keeps it as a pixel
+background and, per update, pastes it back and draws only the moving artists: about a
+quarter of the cost.  When a limit does change, the background is redrawn.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import threading
 import time
 import warnings
 
 import ipywidgets as widgets
-from PIL import Image
 
 from .._checks import check_int
 from ..datasets import CLASSIFICATION, load_dataset
@@ -49,12 +48,14 @@ from ..optimizers import SGD
 from ..training import History, TrainingDivergedWarning, train
 from ..viz.training_plots import CurveArtists, DecisionBoundaryArtists
 from ._view import FigureView
-from .explorers import explorer_box, fixed_layout
+from .explorers import BlitRefresher, explorer_box, fixed_layout
 
-__all__ = ["training_explorer", "UPDATE_EVERY", "BATCH_SIZE"]
+__all__ = ["training_explorer", "UPDATE_EVERY", "MIN_TRAINING_SHARE", "BATCH_SIZE"]
 
-#: Seconds between plot updates while training (a redraw itself takes ~50–100 ms more).
-UPDATE_EVERY = 0.1
+#: Seconds from the start of one plot update to the start of the next while training.
+UPDATE_EVERY = 0.15
+#: ... but at least this share of UPDATE_EVERY trains between two updates (slow redraws).
+MIN_TRAINING_SHARE = 0.2
 #: Mini-batch size of every run.
 BATCH_SIZE = 32
 _ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "identity")
@@ -112,7 +113,7 @@ class _TrainingExplorer:
         ax_data, ax_loss, ax_acc = self.view.axes
         self.loss_curves = CurveArtists(ax_loss, "loss")
         self.acc_curves = CurveArtists(ax_acc, "acc")
-        self._blitter = _Blitter(self.view)
+        self._blitter = BlitRefresher(self.view)
 
         self._lock = threading.RLock()       # one redraw (or reset) at a time
         self._stop = threading.Event()
@@ -125,8 +126,6 @@ class _TrainingExplorer:
         self._moving = [self.boundary.train_points, self.boundary.val_points,
                         self.loss_curves.train_line, self.loss_curves.val_line,
                         self.acc_curves.train_line, self.acc_curves.val_line]
-        for artist in self._moving:
-            artist.set_animated(True)      # left out of the blitter's background
         self.net = self._build_net()
         self.history = History()
 
@@ -223,15 +222,20 @@ class _TrainingExplorer:
 
     def _train(self, config, reraise=False):
         X_train, y_train, X_val, y_val = self.data
-        last_draw = time.perf_counter()
+        last_start = last_end = time.perf_counter()
 
         def callback(epoch, history):
-            nonlocal last_draw
+            # Redraw every UPDATE_EVERY seconds, start to start, so that the interval does
+            # not grow by the redraw's own time; a slow redraw still leaves some training.
+            nonlocal last_start, last_end
             if self._stop.is_set():
                 return True
-            if time.perf_counter() - last_draw >= UPDATE_EVERY:
-                self._draw(history, epoch, config["epochs"], blit=True)
-                last_draw = time.perf_counter()    # UPDATE_EVERY of training between redraws
+            now = time.perf_counter()
+            if (now - last_start >= UPDATE_EVERY
+                    and now - last_end >= MIN_TRAINING_SHARE * UPDATE_EVERY):
+                last_start = now
+                self._draw(history, epoch, config["epochs"])
+                last_end = time.perf_counter()
             return None
 
         try:
@@ -261,15 +265,10 @@ class _TrainingExplorer:
         self.stop_button.disabled = enabled
 
     # --- drawing --------------------------------------------------------------------------
-    def _draw(self, history, epoch=None, epochs=None, blit=False):
-        """Redraw boundary and curves from ``self.net`` and ``history`` (finite values only).
-
-        ``blit=True`` (updates during a run) redraws only the moving artists.
-        """
+    def _draw(self, history, epoch=None, epochs=None):
+        """Redraw boundary and curves from ``self.net`` and ``history`` (finite values only)."""
         with self._lock:
             self.boundary.update(self.net)
-            for contour in self.boundary.contours:
-                contour.set_animated(True)
             self.loss_curves.update(history, max_epoch=epochs)
             self.acc_curves.update(history, max_epoch=epochs)
             if epoch is not None:
@@ -277,42 +276,9 @@ class _TrainingExplorer:
                 self.progress.description = f"epoch {epoch}"
                 if self.running and history.train_loss:
                     self.status.value = _progress_status(history, epoch, epochs)
-            if blit:
-                self._blitter.refresh(self.boundary.contours + self._moving)
-            else:
-                self.view.refresh()
+            self._blitter.refresh(self.boundary.contours + self._moving)
             if self.running:
                 self.update_times.append(time.perf_counter())
-
-
-class _Blitter:
-    """Refresh a FigureView by drawing only the moving artists over a cached background.
-
-    The moving artists must be ``set_animated(True)``: ``canvas.draw()`` then leaves them
-    out, which gives the background (``FigureView.refresh`` — a savefig — still draws them).
-    The background is redrawn whenever any axes' limits differ from when it was taken.
-    """
-
-    def __init__(self, view):
-        self.view = view
-        self._background, self._key = None, None
-
-    def refresh(self, artists) -> None:
-        figure = self.view.figure
-        canvas = figure.canvas
-        key = tuple((ax.get_xlim(), ax.get_ylim()) for ax in figure.axes)
-        if self._background is None or key != self._key:
-            canvas.draw()
-            self._background, self._key = canvas.copy_from_bbox(figure.bbox), key
-        else:
-            canvas.restore_region(self._background)
-        for artist in sorted(artists, key=lambda a: a.get_zorder()):
-            artist.axes.draw_artist(artist)
-        buffer = io.BytesIO()
-        Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA",
-                         0, 1).save(buffer, format="png", compress_level=1)
-        self.view.image.value = buffer.getvalue()
-        self.view.render_count += 1
 
 
 def _summary(c, data) -> str:

@@ -37,6 +37,7 @@ HELPERS_JS = r"""
   const nn = window.__nn = {
     errors: [], stderr: [], executeInputs: 0, lastMessage: performance.now(),
     kernelSeen: null, t0: null, changedAt: null, armedCell: null, snapshot: null, observer: null,
+    tBusy: null, tUpdate: null,
   };
   const strip = s => String(s).replace(/\x1b\[[0-9;]*m/g, '');
   nn.panel = () => window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -56,6 +57,10 @@ HELPERS_JS = r"""
       nn.lastMessage = performance.now();
       const type = msg.header.msg_type, c = msg.content;
       if (type === 'execute_input') nn.executeInputs += 1;
+      // For the latency breakdown: the kernel starts on the input, and its first widget update.
+      if (nn.t0 !== null && type === 'status' && c.execution_state === 'busy' && nn.tBusy === null) nn.tBusy = performance.now();
+      // (an image update carries the PNG as a binary buffer; the value echo does not)
+      if (nn.t0 !== null && type === 'comm_msg' && nn.tUpdate === null && msg.buffers && msg.buffers.length) nn.tUpdate = performance.now();
       if (type === 'error') nn.errors.push(strip(c.ename + ': ' + c.evalue + '\n' + (c.traceback || []).join('\n')));
       if (type === 'stream' && c.name === 'stderr') nn.stderr.push(strip(c.text));
     });
@@ -95,7 +100,7 @@ HELPERS_JS = r"""
   // Watch one cell's figures; t0 = the next input event, changedAt = the first figure change.
   nn.arm = cellIndex => {
     nn.disarm();
-    nn.t0 = null; nn.changedAt = null; nn.armedCell = cellIndex;
+    nn.t0 = null; nn.changedAt = null; nn.armedCell = cellIndex; nn.tBusy = null; nn.tUpdate = null;
     nn.snapshot = nn.figures(cellIndex);
     const cell = nn.cells()[cellIndex];
     nn.observer = new MutationObserver(() => {
@@ -126,6 +131,7 @@ HELPERS_JS = r"""
       found.push({index: found.length, kind, label: labelOf(owner || el),
                   cell: cells.indexOf(el.closest('.jp-Cell')),
                   disabled: !!(el.disabled || el.hasAttribute('disabled') || (owner || el).closest('[disabled]')),
+                  noRedraw: !!(owner || el).closest('.nn-no-redraw'),
                   visible: !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)});
     };
     for (const cell of cells) {
@@ -174,6 +180,9 @@ class ControlResult:
     cell: int
     ok: bool
     latency_ms: float | None = None
+    # latency_ms split up: input -> kernel busy, kernel busy -> the widget update that
+    # carries the new PNG, that message -> new image src (None where not seen)
+    phases_ms: tuple | None = None
     note: str = ""
 
 
@@ -187,6 +196,7 @@ class ChapterRun:
     controls: list[ControlResult] = field(default_factory=list)
     animations: list[tuple[str, bool]] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
+    phases_ms: list[tuple] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -302,13 +312,23 @@ class ChapterPage:
             else:
                 result.note = f"unknown control kind {kind!r}"
                 return result
+            if control.get("noRedraw"):
+                # A control marked nn-no-redraw only sets a parameter for a later action
+                # (an epochs slider beside a Train button): used, checked for errors only.
+                self.wait_quiet(LONG_TASK_TIMEOUT_S)
+                result.ok, result.note = True, "nn-no-redraw: sets a parameter, no figure expected"
+                return result
             try:
                 self.page.wait_for_function("() => __nn.changedAt !== null",
                                             timeout=FIGURE_CHANGE_TIMEOUT_MS, polling="raf")
                 result.ok = True
-                t0, t1 = self.js("() => [__nn.t0, __nn.changedAt]")
+                t0, busy, update, t1 = self.js("() => [__nn.t0, __nn.tBusy, __nn.tUpdate, __nn.changedAt]")
                 if t0 is not None:
                     result.latency_ms = t1 - t0
+                    if busy is not None and update is not None and t0 <= busy <= min(update, t1):
+                        # JupyterLab's widget manager handles the message (and sets src)
+                        # before our listener sees it, so 'update' may come just after t1.
+                        result.phases_ms = (busy - t0, min(update, t1) - busy, max(0.0, t1 - update))
             except Exception:  # playwright TimeoutError
                 result.note = f"no figure in its cell changed within {FIGURE_CHANGE_TIMEOUT_MS} ms"
         finally:
@@ -335,10 +355,9 @@ class ChapterPage:
                 return f"stopped with {b.inner_text().strip()!r}"
         return ""
 
-    def move_slider(self, control: dict) -> float | None:
-        """One more slider move for the latency sample; None when no figure changed."""
-        result = self.use(control)
-        return result.latency_ms if result.ok else None
+    def move_slider(self, control: dict) -> ControlResult:
+        """One more slider move for the latency sample."""
+        return self.use(control)
 
     # --- animations ------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ def test_chapter_works_in_jupyterlab(lab, page, notebook, record_chapter):
             "chapter": run.name, "cells": run.cells, "run_all_s": run.run_all_s,
             "controls": len(run.controls), "controls_ok": sum(c.ok for c in run.controls),
             "animations": len(run.animations), "animations_ok": sum(ok for _, ok in run.animations),
-            "latency_ms": lat, "total_s": time.monotonic() - start,
+            "latency_ms": lat, "phases_ms": run.phases_ms, "total_s": time.monotonic() - start,
         })
         print(f"\n{run.name}: {run.cells} cells, Run All {run.run_all_s:.1f} s, "
               f"{sum(c.ok for c in run.controls)}/{len(run.controls)} controls ok, "
@@ -52,6 +52,10 @@ def test_chapter_works_in_jupyterlab(lab, page, notebook, record_chapter):
         if lat:
             print(f"  slider->figure latency: median {statistics.median(lat):.0f} ms over {len(lat)} moves "
                   f"(min {min(lat):.0f}, max {max(lat):.0f}; target <= 100 ms)")
+            if run.phases_ms:
+                to_kernel, in_kernel, to_image = (statistics.median(p) for p in zip(*run.phases_ms))
+                print(f"    medians: input -> kernel busy {to_kernel:.0f} ms, kernel busy -> PNG message "
+                      f"{in_kernel:.0f} ms, PNG message -> new image {to_image:.0f} ms")
         else:
             print("  slider->figure latency: no sliders in this chapter")
         print(f"  screenshot: {SCREENSHOTS / (run.name + '.png')}")
@@ -78,6 +82,8 @@ def _exercise(chapter: ChapterPage, run: ChapterRun) -> None:
         run.controls.append(result)
         if result.latency_ms is not None and control["kind"] == "slider":
             run.latency_ms.append(result.latency_ms)
+            if result.phases_ms:
+                run.phases_ms.append(result.phases_ms)
         if not result.ok:
             run.problems.append(f"{control['kind']} {control['label']!r} (cell {control['cell']}): {result.note}")
 
@@ -85,9 +91,11 @@ def _exercise(chapter: ChapterPage, run: ChapterRun) -> None:
     sliders = [c for c, r in zip(controls, run.controls) if c["kind"] == "slider" and r.ok and r.latency_ms]
     i = 0
     while sliders and len(run.latency_ms) < MIN_LATENCY_SAMPLES and i < 4 * MIN_LATENCY_SAMPLES:
-        latency = chapter.move_slider(sliders[i % len(sliders)])
-        if latency is not None:
-            run.latency_ms.append(latency)
+        result = chapter.move_slider(sliders[i % len(sliders)])
+        if result.ok and result.latency_ms is not None:
+            run.latency_ms.append(result.latency_ms)
+            if result.phases_ms:
+                run.phases_ms.append(result.phases_ms)
         i += 1
 
     for animation in chapter.animations():

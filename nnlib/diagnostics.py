@@ -261,7 +261,11 @@ def fit_one_hidden_layer(target, n_hidden, activation="relu", seed=0, *, n_point
     y = as_float_array(f(x), "target(x)").reshape(n_points)                  # (m,)
     a = get_activation(activation).f(x @ W1.T + b1)                          # (m, N)
     features = np.column_stack([a, np.ones(n_points)])                       # (m, N + 1)
-    coef = linalg.lstsq(features, y, lapack_driver="gelsy")[0]               # (N + 1,)
+    # Singular values below eps·max(m, N+1) of the largest count as zero, as in NumPy: with
+    # coinciding features (identity neurons) scipy's default cut-off (eps) would keep
+    # rounding noise and return huge, cancelling weights instead of the minimum-norm answer.
+    cond = np.finfo(float).eps * max(features.shape)
+    coef = linalg.lstsq(features, y, cond=cond, lapack_driver="gelsy")[0]   # (N + 1,)
 
     net = MLP([1, n_hidden, 1], activation=activation, head="identity", seed=0)
     net.set_params({"W1": W1, "b1": b1, "W2": coef[None, :-1], "b2": coef[-1:]})

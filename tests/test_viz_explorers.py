@@ -292,3 +292,16 @@ def test_decision_boundary_artists_follow_new_data(trained):
     np.testing.assert_array_equal(artists.train_points.get_offsets(), X2)
     with pytest.raises(ValueError):
         CurveArtists(ax, "accuracy")
+
+
+def test_fit_with_coinciding_features_is_the_minimum_norm_line():
+    """Identity neurons are all lines: the fit is the least-squares line, with small weights."""
+    net = d.fit_one_hidden_layer("bumpy", 40, "identity", seed=0)
+    x = np.linspace(-1, 1, 101)[:, None]
+    y = net.predict(x)[:, 0]
+    slopes = np.diff(y) / np.diff(x[:, 0])
+    np.testing.assert_allclose(slopes, slopes[0], atol=1e-8)
+    grid = np.linspace(-1, 1, 256)
+    line = np.polyfit(grid, true_function("bumpy")(grid), 1)
+    np.testing.assert_allclose(y, np.polyval(line, x[:, 0]), atol=1e-8)
+    assert np.abs(net.params["W2"]).max() < 1.0

@@ -1,0 +1,326 @@
+"""Pictures that only Chapters 4 (activations) and 5 (regularization) draw.
+
+Pure plot functions ``plot_x(..., ax=None) -> (fig, ax)`` (or ``axes=None -> (fig, axes)``
+for the multi-panel ones): with no axes given each makes a bare
+:class:`matplotlib.figure.Figure` through :func:`nnlib.viz.new_axes` (never pyplot).  The
+numbers come from :mod:`nnlib.experiments`; these functions only draw them.  The
+``*Artists`` classes draw once and ``update`` in place, for the chapters' sliders.
+
+Chapter 4
+* :func:`plot_linear_collapse`  — a stack of linear layers and its single product matrix
+  along a line through input space (one straight line), against a ReLU network (bent).
+* :func:`plot_dead_units`       — dead ReLU units over the epochs, one curve per learning rate.
+* :func:`plot_activation_race`  — training and validation loss of the same network with each
+  activation (:class:`RaceArtists`).
+
+Chapter 5
+* :func:`plot_weight_histogram` — the distribution of the weights, one outline per setting.
+* :func:`plot_sweep_summary`    — final training and validation loss against a swept setting
+  (λ, p), with the best validation loss marked (:class:`SweepSummaryArtists`).
+* :func:`plot_near_zero`        — the number of near-zero weights against λ, L1 and L2.
+* :func:`plot_layer_distributions` — each hidden layer's outputs as a violin, layer by layer.
+* :func:`plot_normalization`    — one batch as a heat map: raw, batch-normalised, layer-normalised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from .activation_plots import ACTIVATION_COLOURS
+from ._base import new_axes
+
+__all__ = ["plot_linear_collapse", "plot_dead_units", "plot_activation_race", "RaceArtists",
+           "plot_weight_histogram", "WeightHistogramArtists", "plot_sweep_summary",
+           "SweepSummaryArtists", "plot_near_zero", "plot_layer_distributions",
+           "plot_normalization", "new_panels"]
+
+_TRAIN, _VAL = "C0", "C1"
+
+
+def new_panels(ncols, nrows=1, axes=None, figsize=None, dpi=80, **subplot_kw):
+    """``(fig, axes)``: the given axes (a sequence) and their figure, or a new bare Figure
+    with ``nrows × ncols`` panels (constrained layout, no pyplot).  ``axes`` is returned flat."""
+    if axes is not None:
+        axes = list(np.ravel(axes))
+        if len(axes) != nrows * ncols:
+            raise ValueError(f"axes must hold {nrows * ncols} axes, got {len(axes)}")
+        return axes[0].figure, axes
+    fig = Figure(figsize=figsize or (3.2 * ncols, 3.0 * nrows), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, list(np.ravel(fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)))
+
+
+# --- chapter 4 ---------------------------------------------------------------------------
+
+def plot_linear_collapse(t, outputs: dict, ax=None, xlabel="position t along the line"):
+    """Network outputs along a straight line x(t) = x₀ + t·v through input space.
+
+    ``outputs`` maps a label to an array (m,) of outputs at the points t (m,).  Labels
+    containing "product" are drawn dashed on top, so a curve that coincides with the stack
+    it reproduces stays visible.
+    """
+    t = np.asarray(t, dtype=float)
+    fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
+    for i, (label, y) in enumerate(outputs.items()):
+        dashed = "product" in label
+        ax.plot(t, np.asarray(y, dtype=float).reshape(-1), ls="--" if dashed else "-",
+                lw=2.4 if not dashed else 1.6, color=f"C{i}", label=label, zorder=3 if dashed else 2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("network output $z^{(L)}$")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_dead_units(counts: dict, n_units: int, ax=None):
+    """Dead hidden units (summed over the hidden layers) after each epoch, one curve per label.
+
+    ``counts`` maps a label (e.g. "lr = 2.0") to an int array (epochs + 1, layers) from
+    :func:`nnlib.experiments.train_counting_dead_units` (row 0 = initialisation);
+    ``n_units`` is the number of hidden units, the top of the y-axis.
+    """
+    fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
+    for i, (label, c) in enumerate(counts.items()):
+        total = np.asarray(c).reshape(len(c), -1).sum(axis=1)
+        ax.plot(np.arange(len(total)), total, lw=2, color=f"C{i}", label=label)
+    ax.axhline(n_units, color="black", lw=0.8, ls=":")
+    ax.set_ylim(-0.02 * n_units, 1.05 * n_units)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"dead units (of {n_units})")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="center right")
+    return fig, ax
+
+
+class RaceArtists:
+    """Training (left) and validation (right) loss per epoch, one line per activation.
+
+    All lines are made once; :meth:`update` shows the chosen activations and rescales.
+    """
+
+    def __init__(self, ax_train, ax_val, histories: dict):
+        self.axes = (ax_train, ax_val)
+        self.histories = histories
+        self.lines = {}
+        for name, history in histories.items():
+            colour = ACTIVATION_COLOURS.get(name, None)
+            for ax, values in zip(self.axes, (history.train_loss, history.val_loss)):
+                line, = ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, color=colour,
+                                label=name)
+                self.lines.setdefault(name, []).append(line)
+        for ax, title in zip(self.axes, ("training loss", "validation loss")):
+            ax.set_yscale("log")
+            ax.set_xlabel("epoch")
+            ax.set_title(title, fontsize="medium")
+            ax.grid(True, alpha=0.3)
+        ax_train.set_ylabel("loss (log scale)")
+        self.note = ax_train.text(0.5, 0.5, "", transform=ax_train.transAxes, ha="center")
+
+    def update(self, names) -> None:
+        names = [n for n in names if n in self.histories]
+        values = []
+        for name, lines in self.lines.items():
+            for line in lines:
+                line.set_visible(name in names)
+            if name in names:
+                values += [np.asarray(line.get_ydata(), dtype=float) for line in lines]
+        self.note.set_text("" if names else "choose at least one activation")
+        for ax in self.axes:
+            legend = ax.get_legend()
+            if legend is not None:
+                legend.remove()
+        if names:
+            v = np.concatenate(values)
+            v = v[np.isfinite(v) & (v > 0)]
+            for ax in self.axes:
+                ax.set_ylim(v.min() / 1.5, v.max() * 1.5)
+                ax.set_xlim(0, max(len(h.train_loss) for h in self.histories.values()))
+            self.axes[1].legend(handles=[self.lines[n][1] for n in self.lines if n in names],
+                                fontsize="small", loc="lower left")
+
+
+def plot_activation_race(histories: dict, names=None, axes=None):
+    """Training and validation loss per epoch for each activation's History, side by side.
+
+    ``histories`` maps an activation name to a :class:`~nnlib.training.History`; ``names``
+    chooses which to show (default all).  Returns ``(fig, (ax_train, ax_val))``.
+    """
+    fig, axes = new_panels(2, axes=axes, figsize=(8.0, 3.2))
+    artists = RaceArtists(axes[0], axes[1], histories)
+    artists.update(list(histories) if names is None else list(names))
+    return fig, axes
+
+
+# --- chapter 5 ---------------------------------------------------------------------------
+
+class WeightHistogramArtists:
+    """Outline histograms of weight values; a fixed reference (e.g. λ = 0) and one that moves."""
+
+    def __init__(self, ax, reference=None, reference_label="λ = 0", bins=None):
+        self.ax = ax
+        self.bins = np.linspace(-3, 3, 61) if bins is None else np.asarray(bins, dtype=float)
+        self.reference = None
+        if reference is not None:
+            counts, _ = np.histogram(np.clip(reference, self.bins[0], self.bins[-1]), self.bins)
+            self.reference = ax.stairs(counts, self.bins, color="0.55", lw=1.2, fill=True,
+                                       alpha=0.35, label=reference_label)
+        self.current = ax.stairs(np.zeros(len(self.bins) - 1), self.bins, color="C3", lw=1.8,
+                                 label="")
+        self.text = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top",
+                            fontsize="small")
+        ax.set_yscale("symlog", linthresh=10)
+        ax.set_xlim(self.bins[0], self.bins[-1])
+        ax.set_xlabel("weight value (ends: everything beyond)")
+        ax.set_ylabel("number of weights")
+        ax.grid(True, alpha=0.3)
+
+    def update(self, w, label) -> None:
+        w = np.asarray(w, dtype=float).reshape(-1)
+        counts, _ = np.histogram(np.clip(w, self.bins[0], self.bins[-1]), self.bins)
+        self.current.set_data(counts, self.bins)
+        self.current.set_label(label)
+        self.text.set_text(f"‖W‖ = {np.sqrt(np.sum(w * w)):.2f}\nmax |w| = {np.abs(w).max():.2f}")
+        top = max(counts.max(), 1)
+        if self.reference is not None:
+            top = max(top, self.reference.get_data().values.max())
+        self.ax.set_ylim(0, top * 2.0)
+        self.ax.legend(fontsize="small", loc="upper left")
+
+
+def plot_weight_histogram(weights: dict, ax=None, bins=None):
+    """Histograms (outlines) of weight values, one per label: ``weights`` maps label → array.
+
+    Values beyond the bins are counted in the end bins; the y-axis is linear up to 10 and
+    logarithmic above, so both the crowd near 0 and the few large weights show.
+    """
+    fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)
+    bins = np.linspace(-3, 3, 61) if bins is None else np.asarray(bins, dtype=float)
+    top = 1
+    for i, (label, w) in enumerate(weights.items()):
+        counts, _ = np.histogram(np.clip(np.ravel(w), bins[0], bins[-1]), bins)
+        ax.stairs(counts, bins, lw=1.8, color=f"C{i}", label=label)
+        top = max(top, counts.max())
+    ax.set_yscale("symlog", linthresh=10)
+    ax.set_ylim(0, top * 2.0)
+    ax.set_xlim(bins[0], bins[-1])
+    ax.set_xlabel("weight value")
+    ax.set_ylabel("number of weights")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left")
+    return fig, ax
+
+
+def _sweep_positions(values):
+    """x positions for swept values: evenly spaced, so 0 and a log range sit side by side."""
+    return np.arange(len(values), dtype=float)
+
+
+class SweepSummaryArtists:
+    """Final training and validation loss against the swept value, with a movable marker."""
+
+    def __init__(self, ax, values, train_losses, val_losses, name="λ"):
+        self.ax = ax
+        x = _sweep_positions(values)
+        self.values = list(values)
+        ax.plot(x, train_losses, "o-", color=_TRAIN, lw=1.5, ms=4, label="training")
+        ax.plot(x, val_losses, "o-", color=_VAL, lw=1.5, ms=4, label="validation")
+        best = int(np.argmin(val_losses))
+        ax.plot([x[best]], [val_losses[best]], "*", color=_VAL, ms=14, mec="black",
+                label=f"best validation: {name} = {self.values[best]:g}")
+        self.marker = ax.axvline(x[0], color="black", lw=1, ls=":")
+        ax.set_xticks(x, [f"{v:g}" for v in self.values], rotation=45, fontsize="small")
+        ax.set_xlabel(name)
+        ax.set_ylabel("loss after training")
+        ax.set_yscale("log")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+
+    def update(self, index: int) -> None:
+        self.marker.set_xdata([index, index])
+
+
+def plot_sweep_summary(values, train_losses, val_losses, name="λ", ax=None):
+    """Final training and validation loss for each swept value (e.g. λ or p).
+
+    Values are placed evenly (so λ = 0 sits next to 10⁻⁴ …) and labelled; the best
+    validation loss is starred.
+    """
+    fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)
+    SweepSummaryArtists(ax, values, train_losses, val_losses, name)
+    return fig, ax
+
+
+def plot_near_zero(lams, counts: dict, total: int, tol: float, ax=None):
+    """Near-zero weights (|w| < tol) against λ, one line per penalty: ``counts`` maps a
+    label ("L1", "L2") to an array (len(lams),).  λ values are evenly spaced and labelled."""
+    fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)
+    x = _sweep_positions(lams)
+    for i, (label, c) in enumerate(counts.items()):
+        ax.plot(x, np.asarray(c, dtype=float), "o-", lw=2, color=f"C{i + 2}", label=label)
+    ax.axhline(total, color="black", lw=0.8, ls=":")
+    ax.set_ylim(0, total * 1.05)
+    ax.set_xticks(x, [f"{v:g}" for v in lams], rotation=45, fontsize="small")
+    ax.set_xlabel("λ")
+    ax.set_ylabel(f"weights with |w| < {tol:g} (of {total})")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_layer_distributions(layers, ax=None, title=None, ylim=None):
+    """The values of each hidden layer's output a^(l) (all samples and units), as violins.
+
+    ``layers`` is a list of arrays, one per hidden layer (as from
+    :func:`nnlib.experiments.hidden_activations`).  Each layer's tick label gives its
+    standard deviation σ, so a collapse towards 0 is readable even when the violin is flat.
+    """
+    fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)
+    data = [np.asarray(a, dtype=float).reshape(-1) for a in layers]
+    positions = np.arange(1, len(data) + 1)
+    parts = ax.violinplot(data, positions, widths=0.8, showextrema=False, points=80)
+    for body in parts["bodies"]:
+        body.set_alpha(0.6)
+    ax.set_xticks(positions, [f"{p}\nσ={d.std():.2g}" for p, d in zip(positions, data)],
+                  fontsize="small")
+    ax.set_xlabel("hidden layer l")
+    ax.set_ylabel("$a^{(l)}$")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.grid(True, axis="y", alpha=0.3)
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return fig, ax
+
+
+def plot_normalization(panels: dict, axes=None, fmt="{:.1f}"):
+    """Heat maps of a few (n, h) arrays side by side, each entry written in its cell.
+
+    ``panels`` maps a title to an array (n, h) — e.g. the raw batch z, its batch-normalised
+    and its layer-normalised version.  Rows are samples, columns features; the column
+    means are written under each map and the row means to its right.
+    """
+    fig, axes = new_panels(len(panels), axes=axes, figsize=(3.3 * len(panels), 2.9))
+    for ax, (title, values) in zip(axes, panels.items()):
+        v = np.asarray(values, dtype=float)
+        limit = max(np.abs(v).max(), 1e-12)
+        ax.imshow(v, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+        for (i, j), x in np.ndenumerate(v):
+            ax.text(j, i, _signed(fmt.format(x)), ha="center", va="center",
+                    fontsize="x-small")
+        n, h = v.shape
+        ax.set_xticks(range(h), [_signed(f"{m:.1f}") for m in v.mean(axis=0)], fontsize="x-small")
+        ax.set_yticks(range(n), [_signed(f"{m:.1f}") for m in v.mean(axis=1)], fontsize="x-small")
+        ax.yaxis.tick_right()
+        ax.set_xlabel("column (feature) means", fontsize="small")
+        ax.set_title(title, fontsize="medium")
+    axes[0].set_ylabel("samples (row means at right)", fontsize="small")
+    return fig, axes
+
+
+def _signed(text: str) -> str:
+    """A formatted number with a typographic minus, and no "−0.0" for a value that rounds to 0."""
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace("-", "−")

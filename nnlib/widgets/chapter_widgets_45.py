@@ -1,0 +1,115 @@
+"""Widgets that only Chapters 4 and 5 show: controls that pick among precomputed trainings.
+
+A slider whose every move retrained a network would lag; these builders receive runs that
+the chapter trained once (a small grid, see :func:`nnlib.experiments.sweep`) and a control
+only *chooses* among them, so a move costs one redraw.
+
+* :func:`activation_race_widget` — the same network trained with each activation: choose
+  which loss curves to compare.
+* :func:`sweep_widget` — one network per value of a setting (L2 λ, dropout p …): a slider
+  picks the value; decision boundary, weight histogram or loss curves, and the summary
+  of the whole sweep follow.
+
+Like the toolkit's builders they return a VBox carrying ``controls`` (name → widget) and
+``views`` (list of :class:`~nnlib.widgets._view.FigureView`); the notebook displays it.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ..experiments import final_losses, weights
+from ..viz.chapter_plots_45 import RaceArtists, SweepSummaryArtists, WeightHistogramArtists
+from ..viz.training_plots import CurveArtists, DecisionBoundaryArtists
+from ._view import FigureView
+from .explorers import explorer_box, fixed_layout
+
+__all__ = ["activation_race_widget", "sweep_widget", "PANELS"]
+
+#: The panels :func:`sweep_widget` can show, besides the decision boundary.
+PANELS = ("weights", "curves", "summary")
+
+
+def activation_race_widget(histories: dict, shown=None) -> widgets.VBox:
+    """Training and validation loss of one network trained with each activation.
+
+    ``histories`` maps an activation name to the :class:`~nnlib.training.History` of its run
+    (same data, same initial seed, same optimizer).  Controls: ``show_<name>``, one toggle
+    button per activation (several can be on at once).  ``shown`` is the initial choice (default: all).
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("histories must be a non-empty dict activation name -> History")
+    names = list(histories)
+    # One ToggleButton per name, so that several can be on at once.
+    toggles = {n: widgets.ToggleButton(value=shown is None or n in shown, description=n,
+                                       layout=widgets.Layout(width="90px")) for n in names}
+    controls = {f"show_{n}": t for n, t in toggles.items()}
+    view = fixed_layout(FigureView(figsize=(8.0, 3.0), dpi=72, ncols=2), left=0.08, right=0.98,
+                        bottom=0.16, top=0.9, wspace=0.22)
+    artists = RaceArtists(view.axes[0], view.axes[1], histories)
+
+    def redraw(change=None):
+        artists.update([n for n in names if toggles[n].value])
+        view.refresh()
+
+    for toggle in toggles.values():
+        toggle.observe(redraw, names="value")
+    redraw()
+    return explorer_box([widgets.HBox(list(toggles.values())), view.widget], controls, [view])
+
+
+def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widgets.VBox:
+    """A slider over precomputed runs: the chosen run's decision boundary and more.
+
+    ``runs`` is a list of :class:`~nnlib.experiments.Run` (as from
+    :func:`nnlib.experiments.sweep`), ``data`` the Dataset they were trained on, ``name`` the
+    swept setting's symbol.  ``panels`` adds, after the decision boundary, any of
+    ``"weights"`` (histogram of the chosen run's weights over the first run's),
+    ``"curves"`` (its training and validation loss per epoch) and ``"summary"`` (final
+    losses of every run, the chosen one marked).  Control: ``value`` (a selection slider).
+    """
+    runs = list(runs)
+    if not runs:
+        raise ValueError("runs must hold at least one Run, got none")
+    unknown = [p for p in panels if p not in PANELS]
+    if unknown:
+        raise ValueError(f"unknown panels {unknown}; choose from {list(PANELS)}")
+    values = [r.value for r in runs]
+    controls = {"value": widgets.SelectionSlider(
+        options=[(f"{v:g}", i) for i, v in enumerate(values)], value=0, description=name,
+        continuous_update=True, layout=widgets.Layout(width="420px"))}
+    n = 1 + len(panels)
+    view = fixed_layout(FigureView(figsize=(2.9 * n, 3.0), dpi=72, ncols=n), left=0.06,
+                        right=0.985, bottom=0.22, top=0.88, wspace=0.35)
+    axes = view.axes if n > 1 else [view.axes]
+    boundary = DecisionBoundaryArtists(axes[0], data.X_train, data.y_train, data.X_val,
+                                       data.y_val, m=50)
+    updaters = []
+    for ax, panel in zip(axes[1:], panels):
+        if panel == "weights":
+            hist = WeightHistogramArtists(ax, weights(runs[0].net), f"{name} = {values[0]:g}")
+            updaters.append(lambda i, h=hist: h.update(weights(runs[i].net),
+                                                       f"{name} = {values[i]:g}"))
+        elif panel == "curves":
+            curves = CurveArtists(ax, "loss")
+            epochs = max(r.history.epochs_run for r in runs)
+            updaters.append(lambda i, c=curves: c.update(runs[i].history, max_epoch=epochs))
+        else:
+            train_loss, val_loss = final_losses(runs)
+            summary = SweepSummaryArtists(ax, values, train_loss, val_loss, name)
+            updaters.append(summary.update)
+
+    def redraw(change=None):
+        i = controls["value"].value
+        run = runs[i]
+        boundary.update(run.net)
+        h = run.history
+        axes[0].set_title(f"{name} = {values[i]:g}: validation loss {h.val_loss[-1]:.3f}, "
+                          f"accuracy {h.val_acc[-1]:.2f}", fontsize="small", loc="left")
+        for update in updaters:
+            update(i)
+        view.refresh()
+
+    controls["value"].observe(redraw, names="value")
+    redraw()
+    return explorer_box([controls["value"], view.widget], controls, [view])

@@ -1,0 +1,271 @@
+"""The claims Chapters 4 and 5 make in their text, asserted on the chapters' own results.
+
+The chapters' code cells are run (once per chapter, without a kernel) and the variables
+they leave are checked against what the prose says.  Thresholds come from measurements:
+the measured value is in each test's docstring, and every run is deterministic for the
+seeds in :mod:`nnlib.experiments` (``CH4_*``, ``CH5_*``).
+"""
+
+import contextlib
+import functools
+import io
+from pathlib import Path
+
+import jupytext
+import numpy as np
+import pytest
+
+from nnlib.activations import get_activation
+from nnlib.diagnostics import activation_minimum
+from nnlib.experiments import (CH4_DEAD, CH5_LAMBDAS, CH5_NEAR_ZERO, activation_table,
+                               collapse_linear, count_near_zero, weights)
+from nnlib.network import MLP
+
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+LN2 = float(np.log(2))
+
+
+@functools.lru_cache(maxsize=None)
+def chapter(name: str) -> dict:
+    """Run every code cell of chapters/<name>.py in order; return the namespace they leave."""
+    path = CHAPTERS / f"{name}.py"
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):      # the cells' prints
+        for cell in jupytext.read(path).cells:
+            if cell.cell_type == "code":
+                exec(compile(cell.source, str(path), "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def ch4():
+    return chapter("04_activations")
+
+
+@pytest.fixture(scope="module")
+def ch5():
+    return chapter("05_regularization")
+
+
+# --- chapter 4 ------------------------------------------------------------------------
+
+def test_linear_stack_equals_its_product_matrix(ch4):
+    """'stack and product agree on all 1000 inputs (to 1e-12)', with non-zero biases."""
+    net, X = ch4["linear_net"], ch4["X"]
+    W, b = collapse_linear(net)
+    assert W.shape == (1, 2) and abs(b[0]) > 0.1
+    np.testing.assert_allclose(net.predict(X), X @ W.T + b, rtol=1e-12, atol=1e-12)
+    # ... and the product is literally W4 W3 W2 W1.
+    product = net.params["W4"] @ net.params["W3"] @ net.params["W2"] @ net.params["W1"]
+    np.testing.assert_allclose(W, product, rtol=1e-12)
+
+
+def test_relu_with_the_same_weights_is_not_linear(ch4):
+    """The ReLU copy bends: its output along the line is not an affine function of t."""
+    t, line = ch4["t"], ch4["line"]
+    out = ch4["relu_net"].predict(line)[:, 0]
+    residual = out - np.polyval(np.polyfit(t, out, 1), t)
+    assert np.abs(residual).max() > 0.1
+
+
+def test_linear_network_fails_where_relu_succeeds(ch4):
+    """Circles: identity net validation accuracy 0.49, ReLU net 1.00 (measured)."""
+    lin, relu = ch4["nonlinear"]["identity"].history, ch4["nonlinear"]["relu"].history
+    assert lin.val_acc[-1] < 0.65
+    assert relu.val_acc[-1] >= 0.97
+    assert relu.val_acc[-1] - lin.val_acc[-1] > 0.3
+
+
+@pytest.mark.parametrize("name,z,value", [("gelu", -0.752, -0.170), ("silu", -1.278, -0.278)])
+def test_gelu_and_silu_minima(name, z, value):
+    """GELU min −0.170 at z = −0.752, SiLU min −0.278 at z = −1.278 (to 3 decimals)."""
+    m = activation_minimum(name)
+    assert round(m.f, 3) == value and round(m.z, 3) == z
+    assert abs(get_activation(name).df(np.array([m.z]))[0]) < 1e-12
+
+
+def test_the_comparison_table():
+    """Ranges and gradient behaviour as the chapter's table prints them."""
+    rows = {r["name"]: r for r in activation_table()}
+    assert {n: r["range"] for n, r in rows.items()} == {
+        "relu": "[0, ∞)", "gelu": "[−0.170, ∞)", "silu": "[−0.278, ∞)", "sigmoid": "(0, 1)",
+        "tanh": "(−1, 1)", "identity": "(−∞, ∞)"}
+    assert rows["relu"]["gradient"].startswith("0 or 1")
+    assert rows["sigmoid"]["gradient"].startswith("saturating") and rows["sigmoid"]["dmax"] == 0.25
+    assert rows["tanh"]["gradient"].startswith("saturating")
+    for name in ("gelu", "silu"):          # smooth, with a negative slope somewhere and > 1
+        assert rows[name]["gradient"].startswith("smooth")
+        assert rows[name]["dmin"] < 0 < 1 < rows[name]["dmax"]
+    assert "GPT and BERT" in rows["gelu"]["use"] and "LLaMA" in rows["silu"]["use"]
+
+
+def test_saturation_numbers():
+    """sigmoid′(5)/sigmoid′(0) < 3 %, sigmoid′(10)/sigmoid′(0) < 0.02 %; tanh falls faster;
+    GELU′ < 0 at −2 and −5 and > 1 at 2."""
+    sig, tanh, gelu = (get_activation(n).df for n in ("sigmoid", "tanh", "gelu"))
+    z = np.array([0.0, 5.0, 10.0])
+    s = sig(z)
+    assert s[1] / s[0] < 0.03 and s[2] / s[0] < 2e-4
+    assert tanh(np.array(5.0)) < sig(np.array(5.0))
+    assert np.all(gelu(np.array([-2.0, -5.0])) < 0) and gelu(np.array(2.0)) > 1
+
+
+def test_too_high_learning_rate_kills_relu_units(ch4):
+    """lr 0.1: 5 of 96 dead at the end, loss 0.043; lr 2.0: 70 of 96, layer 3 all dead, loss ln 2."""
+    (sane, sane_counts), (high, high_counts) = (ch4["dead"][lr] for lr in CH4_DEAD["lrs"])
+    n_hidden = ch4["n_hidden"]
+    assert n_hidden == 96
+    assert sane_counts[-1].sum() <= 10 and sane.history.train_loss[-1] < 0.1
+    assert high_counts[-1].sum() >= n_hidden / 2
+    assert high_counts[-1][-1] == 32                    # a whole layer
+    assert abs(high.history.train_loss[-1] - LN2) < 0.01
+    assert high_counts.shape == (high.history.epochs_run + 1, 3)
+
+
+def test_activation_race_order(ch4):
+    """First epoch with training loss < 0.3: relu 15, gelu 16, tanh 18, silu 26;
+    sigmoid and identity never (final 0.623, 0.616)."""
+    race = ch4["race"]
+
+    def first_below(name):
+        return next((e for e, L in enumerate(race[name].train_loss) if L < 0.3), None)
+
+    fast = max(first_below("relu"), first_below("gelu"))
+    assert fast <= first_below("tanh") <= first_below("silu")
+    for name in ("sigmoid", "identity"):
+        assert first_below(name) is None and race[name].train_loss[-1] > 0.6
+    assert race["identity"].val_acc[-1] < 0.7 and race["relu"].val_acc[-1] == 1.0
+
+
+# --- chapter 5 ------------------------------------------------------------------------
+
+def test_overfitting_is_visible(ch5):
+    """Validation loss lowest 0.278 at epoch 22, 0.539 at the end; training loss 0.069."""
+    h = ch5["plain"].history
+    best = int(np.argmin(h.val_loss))
+    assert best < 50 and h.val_loss[-1] > 1.5 * h.val_loss[best]
+    assert h.train_loss[-1] < 0.1 and h.train_loss[-1] < h.train_loss[best]
+
+
+def test_weight_decay_equals_the_l2_gradient_for_sgd(ch5):
+    nets = ch5["nets"]
+    for k in nets[0].params:
+        np.testing.assert_allclose(nets[0].params[k], nets[1].params[k], rtol=1e-12)
+
+
+def test_the_chosen_lambda_beats_lambda_zero(ch5):
+    """Best λ = 0.01: validation loss 0.240 against 0.539 at λ = 0 (less than half);
+    λ = 0.1 is worse again (0.366): underfitting."""
+    runs = ch5["l2_runs"]
+    val = np.array([r.history.val_loss[-1] for r in runs])
+    best = ch5["best_l2"]
+    assert best.value == 0.01 and best is runs[int(np.argmin(val))]
+    assert best.history.val_loss[-1] < 0.5 * val[0]
+    assert val[-1] > best.history.val_loss[-1] + 0.05        # up to a point
+
+
+def test_larger_lambda_smaller_weights_higher_training_loss(ch5):
+    runs = ch5["l2_runs"]
+    norms = [np.linalg.norm(weights(r.net)) for r in runs]
+    largest = [np.abs(weights(r.net)).max() for r in runs]
+    train = [r.history.train_loss[-1] for r in runs]
+    assert np.all(np.diff(norms) < 0) and np.all(np.diff(largest) < 0)
+    assert np.all(np.diff(train) > 0)
+
+
+def test_l1_gives_more_near_zero_weights_than_l2_at_the_same_lambda(ch5):
+    """Near-zero (|w| < 0.01) of 1120: L2 33 31 64 141 310, L1 242 644 1000 1097 850 for
+    λ = 0.0003 … 0.03; weight norms within a factor 1.3 of each other."""
+    l2_runs, l1_runs = ch5["l2_runs"][1:], ch5["l1_runs"]
+    total = weights(l1_runs[0].net).size
+    for lam, r2, r1 in zip(CH5_LAMBDAS[1:], l2_runs, l1_runs):
+        assert r1.value == r2.value == lam
+        if lam > 0.03:
+            continue
+        n2, n1 = count_near_zero(r2.net, CH5_NEAR_ZERO), count_near_zero(r1.net, CH5_NEAR_ZERO)
+        assert n1 > 2 * n2, (lam, n1, n2)
+        if lam >= 0.003:
+            assert n1 > total / 2                                # "most of them"
+        ratio = np.linalg.norm(weights(r1.net)) / np.linalg.norm(weights(r2.net))
+        assert 0.75 < ratio < 1.33, (lam, ratio)
+
+
+def test_l1_at_lambda_one_tenth_predicts_one_half(ch5):
+    """λ = 0.1 with L1: validation loss 0.697 ≈ ln 2."""
+    run = ch5["l1_runs"][-1]
+    assert run.value == 0.1 and abs(run.history.val_loss[-1] - LN2) < 0.02
+
+
+def test_inverted_dropout_keeps_the_mean(ch5):
+    a_train = ch5["a_train"]
+    assert abs(np.mean(a_train == 0) - 0.5) < 0.01 and abs(a_train.mean() - 1) < 0.01
+    assert set(np.unique(a_train)) == {0.0, 2.0}
+
+
+def test_the_full_network_approximates_the_dropout_ensemble(ch5):
+    """Thinned nets 0.863 on average; their average 0.885 = the full network's 0.885;
+    mean |average − full| = 0.043."""
+    p_masks, p_eval, y_val = ch5["p_masks"], ch5["p_eval"], ch5["y_val"]
+    single = ch5["single_acc"]
+    full = np.mean((p_eval > 0.5) == y_val)
+    ensemble = np.mean((p_masks.mean(0) > 0.5) == y_val)
+    assert single.mean() < full - 0.01
+    assert abs(ensemble - full) <= 0.01
+    assert np.abs(p_masks.mean(0) - p_eval).mean() < 0.06
+
+
+def test_dropout_slows_overfitting_but_l2_does_better(ch5):
+    """Final validation loss 0.539 at p = 0, 0.337 … 0.442 for p = 0.2 … 0.7; training loss
+    rises with p; lowest-ever validation loss no better than p = 0's 0.278; best L2 0.240."""
+    runs = ch5["dropout_runs"]
+    final = [r.history.val_loss[-1] for r in runs]
+    lowest = [min(r.history.val_loss) for r in runs]
+    train = [r.history.train_loss[-1] for r in runs]
+    assert all(v < final[0] for v in final[1:])
+    assert np.all(np.diff(train) > 0)
+    assert min(lowest[1:]) > lowest[0] - 0.01
+    assert ch5["best_l2"].history.val_loss[-1] < min(final)
+
+
+def test_batch_norm_statistics_and_modes(ch5):
+    out = ch5["out"]
+    np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(out.std(axis=0), 1, atol=1e-3)
+
+
+def test_batch_norm_at_a_high_learning_rate(ch5):
+    """Plain: loss 0.693, accuracy 0.43, dead [19, 19, 32]; batch norm: 0.026, 1.00, no dead units."""
+    from nnlib.experiments import dead_unit_counts
+    plain, bn = ch5["high_lr"][None], ch5["high_lr"]["batch"]
+    X = ch5["spirals"].X_train
+    assert abs(plain.history.train_loss[-1] - LN2) < 0.01
+    assert bn.history.train_loss[-1] < 0.1 and bn.history.val_acc[-1] >= 0.95
+    assert dead_unit_counts(plain.net, X).sum() >= 48 and dead_unit_counts(bn.net, X).sum() == 0
+
+
+def test_activation_distributions_layer_by_layer(ch5):
+    """s = 0.05: σ of layer 6 is 8e-5; s = 1.0: 62 % of layer 6 beyond ±0.99; with batch norm
+    both scales give nearly the same values (correlation ≥ 0.9990, mean |difference| ≤ 0.017,
+    from ε), σ ≈ 0.67 in every layer."""
+    from nnlib.experiments import hidden_activations
+    X = ch5["X_deep"]
+
+    def layers(s, norm):
+        net = MLP([2] + [32] * 6 + [1], activation="tanh", head="sigmoid", init="normal",
+                  init_std=s, norm=norm, seed=0)
+        return hidden_activations(net, X, train=True)
+
+    small, large = layers(0.05, None), layers(1.0, None)
+    assert small[-1].std() < 1e-3
+    assert np.mean(np.abs(large[-1]) > 0.99) > 0.5
+    bn_small, bn_large = layers(0.05, "batch"), layers(1.0, "batch")
+    for a, b in zip(bn_small, bn_large):
+        assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.999
+        assert np.abs(a - b).mean() < 0.02 and abs(a.std() - b.std()) < 0.01
+        assert 0.5 < a.std() < 0.8
+
+
+def test_layer_norm_per_sample_and_batch_of_one(ch5):
+    np.testing.assert_allclose(ch5["batch_out"].mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(ch5["layer_out"].mean(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(ch5["alone"], ch5["layer_out"][:1], rtol=1e-12)

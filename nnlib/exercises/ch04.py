@@ -133,6 +133,9 @@ dead_units = Exercise(
                 lambda Z: np.all(Z <= 0, axis=1)),
         Mistake("strict-inequality", "z = 0 also gives relu(z) = 0 and a zero gradient: use z <= 0.",
                 lambda Z: np.all(Z < 0, axis=0)),
+        Mistake("alive", "those are the units that *do* fire for some sample — the live ones; "
+                         "dead is the opposite.",
+                lambda Z: np.any(Z > 0, axis=0)),
     ],
     hints=["A unit is a column of Z.", "Dead: relu(z) = 0 for all samples, i.e. np.all(Z <= 0, axis=...)."],
 )

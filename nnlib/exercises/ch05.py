@@ -36,6 +36,9 @@ l2_grad = Exercise(
         Mistake("l1", "λ·sign(W) is the L1 gradient; L2's is λ·W.",
                 lambda p, lam: {k: lam * np.sign(v) if k.startswith("W") else np.zeros_like(v)
                                 for k, v in p.items()}),
+        Mistake("weights-only", "return an entry for every parameter, biases included (their "
+                                "gradient is zeros): the optimizer adds grads[k] for every k.",
+                lambda p, lam: {k: lam * v for k, v in p.items() if k.startswith("W")}),
     ],
     hints=["Return a dict with the same keys as params.",
            "For keys starting with 'W': lam * W; otherwise np.zeros_like(value)."],
@@ -77,6 +80,10 @@ dropout = Exercise(
         Mistake("keep-vs-drop-scale", "p is the probability to *drop*: the keep probability is 1 − p, "
                                       "so scale by 1/(1 − p), not 1/p.",
                 lambda a, p, u, train: a * (u >= p) / p if train else a),
+        Mistake("scaled-at-eval", "that is the original, non-inverted dropout: no scaling in "
+                                  "training, × (1 − p) at evaluation. Inverted dropout scales the "
+                                  "survivors by 1/(1 − p) in training and leaves evaluation alone.",
+                lambda a, p, u, train: a * (u >= p) if train else a * (1 - p)),
     ],
     hints=["mask = u >= p keeps each unit with probability 1 − p.",
            "Training: a * mask / (1 - p).  Evaluation: a."],
@@ -93,9 +100,10 @@ def batchnorm_solution(z, gamma, beta, running_mean, running_var, train, eps=1e-
     return gamma * (z - mu) / np.sqrt(var + eps) + beta
 
 
-def _bn_with(z, gamma, beta, rm, rv, train, eps=1e-5, axis=0, std_eps=False, batch_at_eval=False):
+def _bn_with(z, gamma, beta, rm, rv, train, eps=1e-5, axis=0, std_eps=False, batch_at_eval=False,
+             ddof=0):
     if train or batch_at_eval:
-        mu, var = z.mean(axis=axis, keepdims=True), z.var(axis=axis, keepdims=True)
+        mu, var = z.mean(axis=axis, keepdims=True), z.var(axis=axis, keepdims=True, ddof=ddof)
     else:
         mu, var = rm, rv
     scale = (np.sqrt(var) + eps) if std_eps else np.sqrt(var + eps)
@@ -128,6 +136,9 @@ batchnorm = Exercise(
         Mistake("batch-stats-at-eval", "at evaluation use the running statistics, not the batch's: "
                                        "a prediction must not depend on the rest of its batch.",
                 lambda *args: _bn_with(*args, batch_at_eval=True)),
+        Mistake("unbiased-variance", "batch norm divides by n, not n − 1: use z.var(axis=0) "
+                                     "(ddof=0), the variance of the batch itself.",
+                lambda *args: _bn_with(*args, ddof=1)),
     ],
     hints=["Training: mu = z.mean(axis=0), var = z.var(axis=0).",
            "Evaluation: mu, var = running_mean, running_var.",

@@ -233,7 +233,7 @@ class SweepSummaryArtists:
         ax.set_xticks(x, [f"{v:g}" for v in self.values], rotation=45, fontsize="small")
         ax.set_xlabel(name)
         ax.set_ylabel("loss after training")
-        ax.set_yscale("log")
+        ax.set_ylim(0, 1.1 * max(np.max(train_losses), np.max(val_losses)))
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
 

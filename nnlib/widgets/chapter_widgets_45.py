@@ -63,7 +63,8 @@ def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widget
 
     ``runs`` is a list of :class:`~nnlib.experiments.Run` (as from
     :func:`nnlib.experiments.sweep`), ``data`` the Dataset they were trained on, ``name`` the
-    swept setting's symbol.  ``panels`` adds, after the decision boundary, any of
+    swept setting's symbol.  The decision boundary is drawn over the training points (what
+    an overfitting network bends around).  ``panels`` adds, after it, any of
     ``"weights"`` (histogram of the chosen run's weights over the first run's),
     ``"curves"`` (its training and validation loss per epoch) and ``"summary"`` (final
     losses of every run, the chosen one marked).  Control: ``value`` (a selection slider).
@@ -79,11 +80,12 @@ def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widget
         options=[(f"{v:g}", i) for i, v in enumerate(values)], value=0, description=name,
         continuous_update=True, layout=widgets.Layout(width="420px"))}
     n = 1 + len(panels)
-    view = fixed_layout(FigureView(figsize=(2.9 * n, 3.0), dpi=72, ncols=n), left=0.06,
-                        right=0.985, bottom=0.22, top=0.88, wspace=0.35)
+    view = fixed_layout(FigureView(figsize=(3.4 + 3.0 * (n - 1), 3.2), dpi=72, ncols=n,
+                                   gridspec_kw={"width_ratios": [1.15] + [1] * (n - 1)}),
+                        left=0.2 / n, right=0.985, bottom=0.2, top=0.9, wspace=0.35)
     axes = view.axes if n > 1 else [view.axes]
-    boundary = DecisionBoundaryArtists(axes[0], data.X_train, data.y_train, data.X_val,
-                                       data.y_val, m=50)
+    # Training points only: they are what an overfitting network bends its boundary around.
+    boundary = DecisionBoundaryArtists(axes[0], data.X_train, data.y_train, m=50)
     updaters = []
     for ax, panel in zip(axes[1:], panels):
         if panel == "weights":

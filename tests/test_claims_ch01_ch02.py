@@ -8,13 +8,15 @@ Thresholds come from measurements on the machine the chapters were written on, w
 """
 
 import ast
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nnlib.activations import sigmoid
-from nnlib.datasets import load_dataset
+from nnlib.activations import get_activation, sigmoid, softmax
+from nnlib.datasets import load_dataset, make_circles
 from nnlib.diagnostics import fit_one_hidden_layer, target_function
 from nnlib.network import MLP
 from nnlib.optimizers import Adam
@@ -201,3 +203,126 @@ def test_ch01_deep_beats_wide_at_equal_parameter_count_on_spirals():
     deep, wide = np.array(val[5]), np.array(val[3])
     assert deep.min() > wide.max(), (deep, wide)
     assert deep.mean() > 0.8 and wide.max() < 0.75, (deep, wide)
+
+
+# --- Chapter 2 -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def notebook_forward():
+    return chapter_function("02_forward", "forward", get_activation=get_activation)
+
+
+@pytest.mark.parametrize("sizes,activation,head", [
+    ([2, 5, 4, 3], "relu", "softmax"), ([3, 16, 16, 1], "tanh", "identity"),
+    ([2, 8, 8, 8, 1], "relu", "sigmoid"), ([10, 32, 4], "gelu", "softmax"),
+    ([1, 64, 1], "sigmoid", "identity"), ([4, 7, 7, 2], "silu", "softmax")])
+def test_ch02_notebook_forward_equals_nnlib(notebook_forward, sizes, activation, head):
+    """§2.3: the chapter's readable forward() gives net.forward's output and every z, a."""
+    net = MLP(sizes, activation=activation, head=head, seed=3)
+    rng = np.random.default_rng(0)
+    for l in range(1, net.L + 1):
+        net.params[f"b{l}"][:] = rng.normal(size=net.sizes[l])
+    X = rng.normal(size=(50, sizes[0]))
+    out, cache = net.forward(X)
+    ours, zs, As = notebook_forward(X, net.params, activation, head)
+    np.testing.assert_allclose(ours, out, rtol=0, atol=1e-12)
+    for l in range(1, net.L + 1):
+        np.testing.assert_allclose(zs[l], cache.z[l], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(As[l], cache.a[l], rtol=0, atol=1e-12)
+
+
+def test_ch02_every_intermediate_has_shape_n_by_width():
+    """§2.1: Z^(l) and A^(l) have shape (n, h_l); n passes through untouched."""
+    net = MLP([2, 5, 4, 3], activation="relu", head="softmax", seed=0)
+    _, cache = net.forward(np.zeros((6, 2)))
+    assert [a.shape for a in cache.a] == [(6, 2), (6, 5), (6, 4), (6, 3)]
+    assert [z.shape for z in cache.z[1:]] == [(6, 5), (6, 4), (6, 3)]
+
+
+def test_ch02_bias_as_a_column_fails_or_is_silently_wrong():
+    """§2.2: b[:, None] raises for n ≠ h and gives wrong numbers (row i gets b_i) for n = h."""
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError):
+        rng.normal(size=(6, 5)) + rng.normal(size=5)[:, None]
+    product, b = rng.normal(size=(4, 4)), np.array([1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_allclose((product + b[:, None]) - (product + b), b[:, None] - b)
+    np.testing.assert_array_equal(product + b, product + np.outer(np.ones(4), b))
+
+
+def test_ch02_naive_softmax_overflows_where_the_stable_one_does_not():
+    """§2.4: exp(1000) = inf and inf/inf = nan with NumPy warnings; subtracting the max fixes it."""
+    naive_softmax = chapter_function("02_forward", "naive_softmax")
+    z = np.array([[1000.0, 999.0, 0.0]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        naive = naive_softmax(z)
+    assert np.isnan(naive[0, :2]).all() and naive[0, 2] == 0
+    assert {"overflow encountered in exp", "invalid value encountered in divide"} <= \
+        {str(w.message) for w in caught}
+    e = np.e
+    expected = [e / (1 + e), 1 / (1 + e), 0.0]
+    np.testing.assert_allclose(softmax(z)[0], expected, atol=1e-15)
+    np.testing.assert_allclose(naive_softmax(z - z.max(axis=1, keepdims=True))[0], expected, atol=1e-15)
+
+
+def test_ch02_overflow_thresholds():
+    """§2.4: e^z overflows above 709.78 in float64 and above 88.72 in float32."""
+    assert np.log(np.finfo(np.float64).max) == pytest.approx(709.78, abs=0.01)
+    assert np.log(np.finfo(np.float32).max) == pytest.approx(88.72, abs=0.01)
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.exp(np.float64(709.79))) and np.isfinite(np.exp(np.float64(709.78)))
+        assert np.isinf(np.exp(np.float32(88.73))) and np.isfinite(np.exp(np.float32(88.72)))
+
+
+def test_ch02_softmax_is_shift_invariant_and_rows_sum_to_one():
+    """§2.4: softmax(z − m) = softmax(z); each row sums to 1."""
+    z = np.random.default_rng(0).normal(size=(5, 4)) * 3
+    naive_softmax = chapter_function("02_forward", "naive_softmax")
+    np.testing.assert_allclose(naive_softmax(z), softmax(z - 7.0), rtol=1e-12)
+    np.testing.assert_allclose(softmax(z).sum(axis=1), 1.0)
+
+
+def test_ch02_heads_pair_with_their_losses():
+    """§2.4 table: identity → mse, sigmoid → bce, softmax → cross-entropy."""
+    assert {h: MLP([2, 2], head=h).loss_name for h in ("identity", "sigmoid", "softmax")} == \
+        {"identity": "mse", "sigmoid": "bce", "softmax": "cross_entropy"}
+
+
+def test_ch02_trained_last_hidden_layer_makes_the_rings_linearly_separable():
+    """§2.5: a line on the raw rings: 0.49; on the trained [2, 4, 2, 1]'s a^(2): 1.00."""
+    X, y = make_circles(n=200, seed=0)
+    net = MLP([2, 4, 2, 1], activation="tanh", head="sigmoid", seed=0)
+    history = train(net, X, y, optimizer=Adam(lr=0.03), epochs=100, batch_size=32, seed=0)
+    assert history.train_acc[-1] == 1.0
+
+    def linear_accuracy(features):
+        line = MLP([features.shape[1], 1], head="sigmoid", seed=0)
+        return train(line, features, y, optimizer=Adam(lr=0.05), epochs=100, batch_size=32,
+                     seed=0).train_acc[-1]
+
+    assert linear_accuracy(X) < 0.65
+    assert linear_accuracy(net.forward(X)[1].a[2]) == 1.0
+
+
+def test_ch02_flops_estimate_is_within_one_percent_of_the_exact_count():
+    """§2.6: 2·n·(number of weights) is 99.8% of the count with bias and σ for [784, 256, 128, 10]."""
+    forward_flops = chapter_function("02_forward", "forward_flops")
+    sizes, n = [784, 256, 128, 10], 256
+    n_weights = sum(h * p for p, h in zip(sizes[:-1], sizes[1:]))
+    exact = sum(f + e for _, f, e in forward_flops(sizes, n))
+    assert 0.99 < 2 * n * n_weights / exact < 1
+
+
+def test_ch02_vectorised_forward_beats_a_loop_by_more_than_10x():
+    """§2.6: [2, 16, 16, 1], n = 512: one call vs 512 calls, measured 330–470× (threshold 10×);
+    a sample in a batch of 1024 vs alone, measured > 100× cheaper (threshold 10×)."""
+    best_time = chapter_function("02_forward", "best_time", time=time)
+    rng = np.random.default_rng(0)
+    small = MLP([2, 16, 16, 1], activation="relu", seed=0)
+    X_512, X_1024 = rng.normal(size=(512, 2)), rng.normal(size=(1024, 2))
+    t_vectorised = best_time(lambda: small.predict(X_512))
+    t_loop = best_time(lambda: [small.predict(X_512[i:i + 1]) for i in range(512)], repeat=3)
+    t_alone = best_time(lambda: small.predict(X_512[:1]), repeat=20)
+    t_1024 = best_time(lambda: small.predict(X_1024))
+    assert t_loop > 10 * t_vectorised
+    assert t_1024 / 1024 < t_alone / 10

@@ -289,8 +289,8 @@ activation_race_widget(race)
 # What the table and curves show in this run: ReLU and GELU learn the spirals fastest, tanh
 # a little later, SiLU later still; sigmoid barely moves from the loss of a constant guess — its
 # slope is at most $1/4$, so each layer shrinks the gradient by 4 or more (Chapter 3), and
-# its outputs are all positive, which makes the weight updates of a layer tend to share a
-# sign. The linear network cannot do better than a straight cut.
+# its outputs are all positive, so on each step all the weights into one unit move in the
+# same direction (their gradients $\delta_i a_j$ all have the sign of $\delta_i$). The linear network cannot do better than a straight cut.
 #
 # Treat this as *one* experiment, not a ranking: with another learning rate, another
 # initialiser or another data set the order of the close ones changes. The lasting

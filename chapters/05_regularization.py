@@ -67,8 +67,10 @@ best = int(np.argmin(h.val_loss))
 print(f"{plain.net.n_params} parameters")
 print(f"validation loss: lowest {h.val_loss[best]:.3f} at epoch {best + 1}, "
       f"{h.val_loss[-1]:.3f} after epoch {h.epochs_run}")
-print(f"training loss after epoch {h.epochs_run}: {h.train_loss[-1]:.3f};  accuracy: training "
-      f"{h.train_acc[-1]:.2f}, validation {h.val_acc[-1]:.2f}")
+print(f"validation accuracy: {h.val_acc[best]:.2f} at epoch {best + 1}, {h.val_acc[-1]:.2f} "
+      f"after epoch {h.epochs_run}")
+print(f"training loss after epoch {h.epochs_run}: {h.train_loss[-1]:.3f}, training accuracy "
+      f"{h.train_acc[-1]:.2f}")
 
 # %%
 fig, axes = new_panels(2, figsize=(8.0, 3.3))
@@ -195,7 +197,7 @@ fig
 #
 # One caveat: $|w|$ has no derivative at 0, and plain (sub)gradient steps of size $\eta\lambda$
 # make a weight hop back and forth across 0 instead of landing on it. So we count weights
-# with $|w| < 0.01$ as *near zero* (the initial weights have a typical size of about 0.2).
+# with $|w| < 0.01$ as *near zero* (most initial weights have a size of about 0.2).
 #
 # The same λ values, now with L1, against L2:
 
@@ -292,7 +294,7 @@ print(f"mean |average − full| of the predicted probabilities: "
 # %% [markdown]
 # Any single thinned network is worse than the full one; their average and the full
 # network agree closely. Training with dropout makes each unit useful on its own, in
-# many different company — it cannot rely on a particular partner being present.
+# ever-changing company — it cannot rely on a particular partner being present.
 #
 # How much does it help here? The same network, trained once per $p$; the slider picks one:
 
@@ -393,9 +395,10 @@ fig
 
 # %% [markdown]
 # Without batch norm, the large steps drive units into the dead zone and the loss sticks at
-# $\ln 2$. With it, every unit is re-centred on every batch — about half of each unit's
-# inputs are positive by construction, whatever the weights did — and the network learns
-# the spirals at the same learning rate. Scaling all weights of a layer by a constant does
+# $\ln 2$. With it, every unit is re-centred on every batch: before $\gamma$ and $\beta$,
+# its normalised inputs have mean 0 over the batch whatever the weights did, so to fall
+# silent the unit would need $\beta$ and $\gamma$ to silence it — not a single bad step.
+# No unit dies, and the network learns the spirals at the same learning rate. Scaling all weights of a layer by a constant does
 # not change its normalised output either, so large steps that mostly change the scale of
 # $W$ do less harm.
 #
@@ -436,8 +439,8 @@ fig
 # $$
 #
 # No statistic crosses samples, so training and evaluation compute the same thing, nothing
-# needs running averages, and a batch of one is fine — which is why transformers, whose
-# batches of sequences vary in length, use layer norm. The same batch of 4 samples with
+# needs running averages, and a batch of one is fine — one reason why transformers, whose
+# batches hold sequences of varying length, use layer norm. The same batch of 4 samples with
 # 5 units through both (column means below each map, row means to its right):
 
 # %%
@@ -469,8 +472,8 @@ print("layer norm, batch of 1: same output as inside the batch:", np.allclose(al
 #
 # * Overfit on purpose: the moons, a wide network, many epochs, no regularization. Then add
 #   L2 and find the λ where the validation loss is lowest.
-# * Set the learning rate high (≥ 3) with ReLU and watch training stall or stop; switch on
-#   batch norm.
+# * Set the learning rate to 10 with ReLU: training stops after an epoch or two, with a
+#   message naming the learning rate. Switch on batch norm and train again.
 # * Compare dropout $p = 0.5$ with L2 on the spirals, where the network needs all its capacity.
 
 # %%

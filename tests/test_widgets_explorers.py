@@ -281,3 +281,77 @@ def test_blitted_image_matches_a_full_render(name, changes):
         assert blitted.shape == full.shape
         differs = np.any(blitted != full, axis=-1)
         assert differs.mean() < 0.02, f"{key}: {differs.mean():.1%} of the pixels differ"
+
+
+# --- through a real kernel, as JupyterLab drives it -------------------------------------------
+
+KERNEL_SETUP = """
+import json
+from nnlib.widgets import training_explorer
+box = training_explorer(seed=0)
+box.controls["epochs"].value = 3000
+print(json.dumps({"train": box.buttons["train"].model_id, "stop": box.buttons["stop"].model_id,
+                  "image": box.views[0].image.model_id, "status": box.status.model_id}))
+"""
+
+
+def test_stop_reaches_a_kernel_that_is_training():
+    """Train and Stop arrive as the front end's comm messages while the kernel trains.
+
+    If training blocked the kernel, the Stop click would wait in the shell queue until all
+    3000 epochs were done; here it must end training within seconds, and image updates must
+    reach IOPub while the thread trains.
+    """
+    import json
+    import queue
+
+    manager = pytest.importorskip("jupyter_client.manager")
+    km, kc = manager.start_new_kernel(kernel_name="python3")
+    try:
+        msg_id = kc.execute(KERNEL_SETUP)
+        out = ""
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                out += msg["content"]["text"]
+            assert msg["msg_type"] != "error", "\n".join(msg["content"].get("traceback", []))
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        ids = json.loads(out.strip().splitlines()[-1])
+
+        def click(name):
+            kc.shell_channel.send(kc.session.msg("comm_msg", {
+                "comm_id": ids[name], "data": {"method": "custom", "content": {"event": "click"}}}))
+
+        def updates_until(predicate, seconds):
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    msg = kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                data = msg["content"].get("data", {})
+                if msg["msg_type"] == "comm_msg" and data.get("method") == "update":
+                    if predicate(msg["content"]["comm_id"], data.get("state", {})):
+                        return True
+            return False
+
+        click("train")
+        images = 0
+
+        def two_images(comm, state):
+            nonlocal images
+            images += comm == ids["image"]
+            return images >= 2
+
+        assert updates_until(two_images, 60), "no image updates while training"
+        t_stop = time.monotonic()
+        click("stop")
+        stopped = updates_until(lambda comm, state: comm == ids["status"]
+                                and "Stopped after epoch" in str(state.get("value", "")), 30)
+        assert stopped and time.monotonic() - t_stop < 10
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -30,7 +30,7 @@ import matplotlib
 import numpy as np
 from PIL import Image
 
-from .._checks import check_rng
+from .._checks import check_int
 from ..activations import HIDDEN_ACTIVATIONS
 from ..datasets import REGRESSION
 from ..diagnostics import fit_one_hidden_layer, gradient_norms_by_layer
@@ -125,7 +125,7 @@ def vanishing_gradient_widget(seed=0, max_depth=30) -> widgets.VBox:
     curve).  The numbers are :func:`nnlib.diagnostics.gradient_norms_by_layer` with the
     same ``seed`` for every setting, so two settings differ only in what the controls say.
     """
-    check_rng(seed, "seed")
+    check_int(seed, "seed", minimum=0)
     controls = {
         "depth": widgets.IntSlider(value=10, min=1, max=max_depth, description="hidden layers"),
         "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="sigmoid",
@@ -181,7 +181,7 @@ def activation_widget(seed=0) -> widgets.VBox:
     ``derivative`` (show σ′), ``threshold`` (|σ′| below it counts as saturated).
     ``seed`` is accepted for the common builder signature; nothing here is random.
     """
-    check_rng(seed, "seed")
+    check_int(seed, "seed", minimum=0)
     controls = {
         "activations": widgets.SelectMultiple(options=list(HIDDEN_ACTIVATIONS),
                                               value=("relu", "gelu", "silu", "sigmoid"),
@@ -222,7 +222,7 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
     for how, and why that shows *existence* of good weights rather than learning them.
     The fitted network is kept as ``box.net``.
     """
-    check_rng(seed, "seed")
+    check_int(seed, "seed", minimum=0)
     controls = {
         "target": widgets.Dropdown(options=list(REGRESSION), value="bumpy", description="target f"),
         "n_hidden": widgets.IntSlider(value=10, min=1, max=100, description="hidden neurons"),

@@ -109,7 +109,7 @@ class _TrainingExplorer:
         self.summary = widgets.HTML()
         self.view = fixed_layout(
             FigureView(figsize=(8.4, 3.0), dpi=72, ncols=3, gridspec_kw={"width_ratios": [1.15, 1, 1]}),
-            left=0.06, right=0.99, bottom=0.15, top=0.97, wspace=0.32)
+            left=0.08, right=0.99, bottom=0.15, top=0.97, wspace=0.32)
         ax_data, ax_loss, ax_acc = self.view.axes
         self.loss_curves = CurveArtists(ax_loss, "loss")
         self.acc_curves = CurveArtists(ax_acc, "acc")

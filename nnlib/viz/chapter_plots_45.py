@@ -156,10 +156,13 @@ def plot_activation_race(histories: dict, names=None, axes=None):
 # --- chapter 5 ---------------------------------------------------------------------------
 
 class WeightHistogramArtists:
-    """Outline histograms of weight values; a fixed reference (e.g. λ = 0) and one that moves."""
+    """Outline histograms of weight values; a fixed reference (e.g. λ = 0) and one that moves.
 
-    def __init__(self, ax, reference=None, reference_label="λ = 0", bins=None):
-        self.ax = ax
+    ``top`` fixes the y-axis (to twice that count); by default it follows the data.
+    """
+
+    def __init__(self, ax, reference=None, reference_label="λ = 0", bins=None, top=None):
+        self.ax, self.top = ax, top
         self.bins = np.linspace(-3, 3, 61) if bins is None else np.asarray(bins, dtype=float)
         self.reference = None
         if reference is not None:
@@ -182,11 +185,24 @@ class WeightHistogramArtists:
         self.current.set_data(counts, self.bins)
         self.current.set_label(label)
         self.text.set_text(f"‖W‖ = {np.sqrt(np.sum(w * w)):.2f}\nmax |w| = {np.abs(w).max():.2f}")
-        top = max(counts.max(), 1)
-        if self.reference is not None:
-            top = max(top, self.reference.get_data().values.max())
+        if self.top is None:
+            top = max(counts.max(), 1)
+            if self.reference is not None:
+                top = max(top, self.reference.get_data().values.max())
+        else:
+            top = self.top
         self.ax.set_ylim(0, top * 2.0)
         self.ax.legend(fontsize="small", loc="upper left")
+
+    def moving(self) -> list:
+        """The artists :meth:`update` changes (for a blitting refresh)."""
+        legend = self.ax.get_legend()
+        return [self.current, self.text] + ([legend] if legend is not None else [])
+
+    def highest_count(self, w) -> int:
+        """The tallest bin of ``w``'s histogram (to fix the y-axis over several updates)."""
+        counts, _ = np.histogram(np.clip(np.ravel(w), self.bins[0], self.bins[-1]), self.bins)
+        return int(counts.max())
 
 
 def plot_weight_histogram(weights: dict, ax=None, bins=None):
@@ -239,6 +255,10 @@ class SweepSummaryArtists:
 
     def update(self, index: int) -> None:
         self.marker.set_xdata([index, index])
+
+    def moving(self) -> list:
+        """The artists :meth:`update` changes (for a blitting refresh)."""
+        return [self.marker]
 
 
 def plot_sweep_summary(values, train_losses, val_losses, name="λ", ax=None):

@@ -8,7 +8,9 @@ only *chooses* among them, so a move costs one redraw.
   which loss curves to compare.
 * :func:`sweep_widget` — one network per value of a setting (L2 λ, dropout p …): a slider
   picks the value; decision boundary, weight histogram or loss curves, and the summary
-  of the whole sweep follow.
+  of the whole sweep follow.  Only the artists that change are redrawn, over a cached
+  background (the toolkit's :class:`~nnlib.widgets.explorers.BlitRefresher`); every panel's
+  axes stay fixed across the runs, so the background is drawn once.
 
 Like the toolkit's builders they return a VBox carrying ``controls`` (name → widget) and
 ``views`` (list of :class:`~nnlib.widgets._view.FigureView`); the notebook displays it.
@@ -16,13 +18,16 @@ Like the toolkit's builders they return a VBox carrying ``controls`` (name → w
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
+import numpy as np
 
 from ..experiments import final_losses, weights
 from ..viz.chapter_plots_45 import RaceArtists, SweepSummaryArtists, WeightHistogramArtists
 from ..viz.training_plots import CurveArtists, DecisionBoundaryArtists
 from ._view import FigureView
-from .explorers import explorer_box, fixed_layout
+from .explorers import BlitRefresher, explorer_box, fixed_layout
 
 __all__ = ["activation_race_widget", "sweep_widget", "PANELS"]
 
@@ -79,39 +84,49 @@ def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widget
     controls = {"value": widgets.SelectionSlider(
         options=[(f"{v:g}", i) for i, v in enumerate(values)], value=0, description=name,
         continuous_update=True, layout=widgets.Layout(width="420px"))}
+    caption = widgets.HTML()
     n = 1 + len(panels)
-    view = fixed_layout(FigureView(figsize=(3.4 + 3.0 * (n - 1), 3.2), dpi=72, ncols=n,
+    view = fixed_layout(FigureView(figsize=(3.4 + 3.0 * (n - 1), 3.0), dpi=72, ncols=n,
                                    gridspec_kw={"width_ratios": [1.15] + [1] * (n - 1)}),
-                        left=0.2 / n, right=0.985, bottom=0.2, top=0.9, wspace=0.35)
+                        left=0.2 / n, right=0.985, bottom=0.21, top=0.96, wspace=0.35)
     axes = view.axes if n > 1 else [view.axes]
     # Training points only: they are what an overfitting network bends its boundary around.
     boundary = DecisionBoundaryArtists(axes[0], data.X_train, data.y_train, m=50)
-    updaters = []
+    updaters = []       # (update(i), moving()) per panel
     for ax, panel in zip(axes[1:], panels):
         if panel == "weights":
             hist = WeightHistogramArtists(ax, weights(runs[0].net), f"{name} = {values[0]:g}")
-            updaters.append(lambda i, h=hist: h.update(weights(runs[i].net),
-                                                       f"{name} = {values[i]:g}"))
+            hist.top = max(hist.highest_count(weights(r.net)) for r in runs)
+            updaters.append((lambda i, h=hist: h.update(weights(runs[i].net),
+                                                        f"{name} = {values[i]:g}"), hist.moving))
         elif panel == "curves":
             curves = CurveArtists(ax, "loss")
             epochs = max(r.history.epochs_run for r in runs)
-            updaters.append(lambda i, c=curves: c.update(runs[i].history, max_epoch=epochs))
+            losses = np.concatenate([np.concatenate([r.history.train_loss, r.history.val_loss])
+                                     for r in runs])
+            losses = losses[np.isfinite(losses) & (losses > 0)]
+            limits = (losses.min() / 1.5, losses.max() * 1.5)
+
+            def update_curves(i, c=curves, limits=limits):
+                c.update(runs[i].history, max_epoch=epochs)
+                c.ax.set_ylim(*limits)          # the same axis for every run: no re-layout
+            updaters.append((update_curves, lambda c=curves: [c.train_line, c.val_line]))
         else:
             train_loss, val_loss = final_losses(runs)
             summary = SweepSummaryArtists(ax, values, train_loss, val_loss, name)
-            updaters.append(summary.update)
+            updaters.append((summary.update, summary.moving))
+    blit = BlitRefresher(view)
 
     def redraw(change=None):
         i = controls["value"].value
-        run = runs[i]
-        boundary.update(run.net)
-        h = run.history
-        axes[0].set_title(f"{name} = {values[i]:g}: validation loss {h.val_loss[-1]:.3f}, "
-                          f"accuracy {h.val_acc[-1]:.2f}", fontsize="small", loc="left")
-        for update in updaters:
+        h = runs[i].history
+        boundary.update(runs[i].net)
+        for update, _ in updaters:
             update(i)
-        view.refresh()
+        caption.value = (f"<b>{html.escape(name)} = {values[i]:g}</b>: validation loss "
+                         f"{h.val_loss[-1]:.3f}, validation accuracy {h.val_acc[-1]:.2f}")
+        blit.refresh(boundary.contours + [a for _, moving in updaters for a in moving()])
 
     controls["value"].observe(redraw, names="value")
     redraw()
-    return explorer_box([controls["value"], view.widget], controls, [view])
+    return explorer_box([controls["value"], caption, view.widget], controls, [view])

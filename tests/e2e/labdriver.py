@@ -37,7 +37,7 @@ HELPERS_JS = r"""
   const nn = window.__nn = {
     errors: [], stderr: [], executeInputs: 0, lastMessage: performance.now(),
     kernelSeen: null, t0: null, changedAt: null, armedCell: null, snapshot: null, observer: null,
-    tBusy: null, tUpdate: null,
+    tBusy: null, tUpdate: null, textChangedAt: null,
   };
   const strip = s => String(s).replace(/\x1b\[[0-9;]*m/g, '');
   nn.panel = () => window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -97,16 +97,30 @@ HELPERS_JS = r"""
       .filter(img => !(img.id || '').startsWith('_anim_img')).map(img => img.getAttribute('src') || '');
   };
   const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-  // Watch one cell's figures; t0 = the next input event, changedAt = the first figure change.
-  nn.arm = cellIndex => {
+  // Texts the widgets of a cell show (Label and HTML widgets), except inside the used
+  // control's own box (its readout and description).
+  nn.texts = (cellIndex, controlIndex) => {
+    const cell = nn.cells()[cellIndex];
+    const control = cell && cell.querySelector(`[data-nn-control="${controlIndex}"]`);
+    const own = control && (control.closest('.widget-slider, .widget-inline-hbox, .widget-play') || control);
+    return cell ? Array.from(cell.querySelectorAll('.jp-OutputArea .widget-html-content, .jp-OutputArea .widget-label'))
+      .filter(el => !(own && own.contains(el))).map(el => el.textContent) : [];
+  };
+  // Watch one cell; t0 = the next input event, changedAt = the first figure change,
+  // textChangedAt = the first change of a text its widgets show.
+  nn.arm = (cellIndex, controlIndex) => {
     nn.disarm();
-    nn.t0 = null; nn.changedAt = null; nn.armedCell = cellIndex; nn.tBusy = null; nn.tUpdate = null;
+    nn.t0 = null; nn.changedAt = null; nn.textChangedAt = null; nn.armedCell = cellIndex;
+    nn.tBusy = null; nn.tUpdate = null;
     nn.snapshot = nn.figures(cellIndex);
+    const texts = nn.texts(cellIndex, controlIndex);
     const cell = nn.cells()[cellIndex];
     nn.observer = new MutationObserver(() => {
       if (nn.changedAt === null && !same(nn.figures(cellIndex), nn.snapshot)) nn.changedAt = performance.now();
+      if (nn.textChangedAt === null && !same(nn.texts(cellIndex, controlIndex), texts)) nn.textChangedAt = performance.now();
     });
-    nn.observer.observe(cell, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+    nn.observer.observe(cell, {subtree: true, childList: true, characterData: true,
+                               attributes: true, attributeFilter: ['src']});
   };
   nn.disarm = () => { if (nn.observer) nn.observer.disconnect(); nn.observer = null; nn.armedCell = null; };
   const mark = () => { if (nn.armedCell !== null && nn.t0 === null) nn.t0 = performance.now(); };
@@ -286,7 +300,7 @@ class ChapterPage:
             return result
         el = self.control(control["index"])
         el.scroll_into_view_if_needed()
-        self.js("c => __nn.arm(c)", cell)
+        self.js("([c, i]) => __nn.arm(c, i)", [cell, control["index"]])
         stop_after = False
         try:
             if kind == "slider":
@@ -319,18 +333,26 @@ class ChapterPage:
                 result.ok, result.note = True, "nn-no-redraw: sets a parameter, no figure expected"
                 return result
             try:
-                self.page.wait_for_function("() => __nn.changedAt !== null",
-                                            timeout=FIGURE_CHANGE_TIMEOUT_MS, polling="raf")
-                result.ok = True
+                # Done at a new figure; or, at a new text once the kernel has nothing more to send.
+                self.page.wait_for_function(
+                    "() => __nn.changedAt !== null || (__nn.textChangedAt !== null && __nn.quiet(300))",
+                    timeout=FIGURE_CHANGE_TIMEOUT_MS, polling="raf")
                 t0, busy, update, t1 = self.js("() => [__nn.t0, __nn.tBusy, __nn.tUpdate, __nn.changedAt]")
-                if t0 is not None:
+                result.ok = True
+                if t1 is None:
+                    # The figure is the same picture (an untrained network does not depend on
+                    # the learning rate): the control showed its effect in text only.
+                    result.note = "text changed, figure the same (a setting for a later run)"
+                elif t0 is not None:
                     result.latency_ms = t1 - t0
                     if busy is not None and update is not None and t0 <= busy <= min(update, t1):
                         # JupyterLab's widget manager handles the message (and sets src)
                         # before our listener sees it, so 'update' may come just after t1.
                         result.phases_ms = (busy - t0, min(update, t1) - busy, max(0.0, t1 - update))
             except Exception:  # playwright TimeoutError
-                result.note = f"no figure in its cell changed within {FIGURE_CHANGE_TIMEOUT_MS} ms"
+                result.note = (f"nothing in its cell changed within {FIGURE_CHANGE_TIMEOUT_MS} ms: no figure, "
+                               f"no text (mark a control that only sets a parameter for a later action "
+                               f"with .add_class('nn-no-redraw'))")
         finally:
             self.js("() => __nn.disarm()")
         if kind == "play":

@@ -62,6 +62,15 @@ def test_chapter_works_in_jupyterlab(lab, page, notebook, record_chapter):
     assert not run.problems, f"{run.name}:\n- " + "\n- ".join(run.problems)
 
 
+def _same_control(fresh: list[dict], old: dict, i: int) -> dict | None:
+    """The control listed as ``old`` (index i) in a fresh listing of the page."""
+    key = lambda c: (c["cell"], c["kind"], c["label"])  # noqa: E731
+    if i < len(fresh) and key(fresh[i]) == key(old):
+        return fresh[i]
+    same = [c for c in fresh if key(c) == key(old)]
+    return same[0] if same else None
+
+
 def _exercise(chapter: ChapterPage, run: ChapterRun) -> None:
     dialogs = chapter.open()
     if dialogs:
@@ -77,10 +86,19 @@ def _exercise(chapter: ChapterPage, run: ChapterRun) -> None:
         return
 
     controls = chapter.controls()
-    for control in controls:
+    redrawing_sliders = []
+    for i, control in enumerate(controls):
+        # Listed afresh before each use: a control may have been re-rendered, enabled or
+        # disabled by the one before (model controls are disabled while training runs).
+        control = _same_control(chapter.controls(), control, i)
+        if control is None:
+            run.problems.append(f"{controls[i]['kind']} {controls[i]['label']!r} (cell {controls[i]['cell']}): "
+                                f"disappeared after the controls before it were used")
+            continue
         result = chapter.use(control)
         run.controls.append(result)
         if result.latency_ms is not None and control["kind"] == "slider":
+            redrawing_sliders.append(control)
             run.latency_ms.append(result.latency_ms)
             if result.phases_ms:
                 run.phases_ms.append(result.phases_ms)
@@ -88,10 +106,14 @@ def _exercise(chapter: ChapterPage, run: ChapterRun) -> None:
             run.problems.append(f"{control['kind']} {control['label']!r} (cell {control['cell']}): {result.note}")
 
     # More slider moves, round-robin over the sliders that redraw, for >= 10 latency samples.
-    sliders = [c for c, r in zip(controls, run.controls) if c["kind"] == "slider" and r.ok and r.latency_ms]
+    sliders = redrawing_sliders
     i = 0
     while sliders and len(run.latency_ms) < MIN_LATENCY_SAMPLES and i < 4 * MIN_LATENCY_SAMPLES:
-        result = chapter.move_slider(sliders[i % len(sliders)])
+        old = sliders[i % len(sliders)]
+        slider = _same_control(chapter.controls(), old, old["index"])
+        if slider is None:
+            break
+        result = chapter.move_slider(slider)
         if result.ok and result.latency_ms is not None:
             run.latency_ms.append(result.latency_ms)
             if result.phases_ms:

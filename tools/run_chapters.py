@@ -11,14 +11,15 @@ bottom in a new ``python3`` kernel running *this* interpreter, and the paired
 .ipynb is newer than the .py and their cells differ.
 
 A rerun gives the same bytes: cell ids are derived from the cell contents, execution
-timestamps are not recorded, and the identifiers that are random on every run are
-renamed, in order of first appearance, to deterministic ones that keep their relations
-(the same object keeps the same name, different ones stay different): widget model ids
-and jshtml animation ids become hashes of the chapter name and a counter, memory
-addresses in text become 0x000000000001, 0x000000000002, ...  (nbval masks the same
-three with chapters/nbval_sanitize.cfg when it compares a fresh run.)  Everything else that could
-vary (figure settings, how figures are shown) is fixed by ``nnlib.viz.setup_notebook()``
-in each chapter's first code cell, and by the seeds the chapters pass.
+timestamps are not recorded, printed text is saved as the reader sees it (adjacent
+stream pieces joined, carriage returns applied), and the identifiers that are random
+on every run are renamed, in order of first appearance, to deterministic ones that keep
+their relations (the same object keeps its name, different ones stay different):
+widget model ids and jshtml animation ids become hashes of the chapter name and a
+counter, memory addresses in text become 0x000000000001, 0x000000000002, ...  (nbval
+masks the same things with tests/nbval_sanitize.cfg when it compares a fresh run.)
+Figure settings and how figures are shown are fixed by ``nnlib.viz.setup_notebook()``
+in each chapter's first code cell; randomness by the seeds the chapters pass.
 
 Prints one line per chapter with its Run-All time and the size of the .ipynb.
 """
@@ -51,6 +52,7 @@ MAX_BYTES = 3_000_000  # each chapter .ipynb <= 3 MB (tests/test_notebook_hygien
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ANIM_ID = re.compile(r"_anim_img([0-9a-f]{32})")  # matplotlib's jshtml (uuid4().hex): one <img> per animation
+CARRIAGE_RETURN = re.compile(r"^.*\r(?=[^\n])", re.MULTILINE)  # text a later \r overwrote
 ADDRESS = re.compile(r"\b0x[0-9a-f]{8,16}\b")     # id() in default reprs: <... at 0x7f...>
 
 
@@ -146,6 +148,29 @@ def canonicalise(nb, chapter: str):
     return nb
 
 
+def merge_streams(nb) -> None:
+    """Join adjacent stdout (or stderr) pieces and apply their carriage returns.
+
+    How printed text is split into messages depends on when the kernel flushes, and a
+    progress line rewritten with \\r leaves a timing-dependent trail; the reader sees
+    the same text either way, so save just that (nbval compares it the same way).
+    """
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (output.output_type == "stream" and previous is not None
+                    and previous.output_type == "stream" and previous.name == output.name):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        for output in merged:
+            if output.output_type == "stream":
+                output.text = CARRIAGE_RETURN.sub("", output.text)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
 def execute(py: Path) -> float:
     """Run one chapter and write its .ipynb; return the Run-All time in seconds."""
     ipynb = py.with_suffix(".ipynb")
@@ -165,6 +190,7 @@ def execute(py: Path) -> float:
     finally:
         if km.has_kernel:  # nbclient leaves a kernel it was given running
             km.shutdown_kernel()
+    merge_streams(nb)
     nb = canonicalise(nb, py.stem)
     nbformat.validate(nb)
     nbformat.write(nb, ipynb)

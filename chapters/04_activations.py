@@ -181,7 +181,8 @@ Markdown(markdown_table(table, ["name", "formula", "range", "gradient", "use"],
 for name in ("gelu", "silu"):
     m = activation_minimum(name)
     slope = get_activation(name).df(np.array([m.z]))[0]
-    print(f"{name}: minimum {m.f:.3f} at z = {m.z:.3f};  |σ′| there below 1e-12: {abs(slope) < 1e-12}")
+    print(f"{name}: minimum {m.f:.3f} at z = {m.z:.3f};  "
+          f"|σ′| there below 1e-12: {abs(slope) < 1e-12}")
 
 # %% [markdown]
 # That small negative dip is a feature: a GELU or SiLU unit with a negative input still
@@ -207,7 +208,8 @@ Markdown(markdown_table(rows))
 # %% [markdown]
 # At $|z| = 5$ a sigmoid passes less than 3 % of the gradient it passes at 0, at $|z| = 10$
 # less than 0.02 %; tanh falls off even faster. ReLU's slope is 1 or 0, GELU's is
-# slightly negative at $z = -2$ and $-5$ and overshoots 1 at $z = 2$. Where exactly is each one "flat"? Below, the intervals where
+# slightly negative at $z = -2$ and $-5$ and overshoots 1 at $z = 2$. Where exactly is
+# each one "flat"? Below, the intervals where
 # $|\sigma'(z)| < 0.05$ on $[-10, 10]$, and the same in a picture (bars at the bottom):
 
 # %%
@@ -235,7 +237,8 @@ fig
 
 # %%
 spirals = load_dataset(**CH4_DEAD["data"])
-dead = {lr: train_counting_dead_units(spirals, lr=lr, **CH4_DEAD["train"]) for lr in CH4_DEAD["lrs"]}
+dead = {lr: train_counting_dead_units(spirals, lr=lr, **CH4_DEAD["train"])
+        for lr in CH4_DEAD["lrs"]}
 n_hidden = sum(CH4_DEAD["train"]["sizes"][1:-1])
 for lr, (run, counts) in dead.items():
     print(f"lr = {lr}: dead units per layer at the start {counts[0].tolist()}, after "
@@ -290,7 +293,8 @@ activation_race_widget(race)
 # a little later, SiLU later still; sigmoid barely moves from the loss of a constant guess — its
 # slope is at most $1/4$, so each layer shrinks the gradient by 4 or more (Chapter 3), and
 # its outputs are all positive, so on each step all the weights into one unit move in the
-# same direction (their gradients $\delta_i a_j$ all have the sign of $\delta_i$). The linear network cannot do better than a straight cut.
+# same direction (their gradients $\delta_i a_j$ all have the sign of $\delta_i$). The
+# linear network cannot do better than a straight cut.
 #
 # Treat this as *one* experiment, not a ranking: with another learning rate, another
 # initialiser or another data set the order of the close ones changes. The lasting

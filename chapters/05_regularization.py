@@ -209,7 +209,8 @@ near_zero = {"L2": [count_near_zero(r.net, CH5_NEAR_ZERO) for r in l2_runs[1:]],
 rows = [{"λ": lam, "near-zero weights, L2": n2, "near-zero weights, L1": n1,
          "‖W‖, L2": float(np.linalg.norm(weights(r2.net))),
          "‖W‖, L1": float(np.linalg.norm(weights(r1.net))),
-         "validation loss, L2": r2.history.val_loss[-1], "validation loss, L1": r1.history.val_loss[-1]}
+         "validation loss, L2": r2.history.val_loss[-1],
+         "validation loss, L1": r1.history.val_loss[-1]}
         for lam, n2, n1, r2, r1 in zip(CH5_LAMBDAS[1:], near_zero["L2"], near_zero["L1"],
                                        l2_runs[1:], l1_runs)]
 print(f"{total} weights; near zero without a penalty: {count_near_zero(plain.net, CH5_NEAR_ZERO)}")
@@ -286,7 +287,8 @@ y_val = data.y_val[:, None]
 single_acc = np.mean((p_masks > 0.5) == y_val, axis=(1, 2))           # (200,) one per thinned net
 print(f"one thinned network:         validation accuracy {single_acc.mean():.3f} on average "
       f"({single_acc.min():.3f} … {single_acc.max():.3f})")
-print(f"average of 200 thinned nets: validation accuracy {np.mean((p_masks.mean(0) > 0.5) == y_val):.3f}")
+ensemble_acc = np.mean((p_masks.mean(axis=0) > 0.5) == y_val)
+print(f"average of 200 thinned nets: validation accuracy {ensemble_acc:.3f}")
 print(f"full network (evaluation):   validation accuracy {np.mean((p_eval > 0.5) == y_val):.3f}")
 print(f"mean |average − full| of the predicted probabilities: "
       f"{np.abs(p_masks.mean(0) - p_eval).mean():.3f}")
@@ -300,7 +302,8 @@ print(f"mean |average − full| of the predicted probabilities: "
 
 # %%
 rows = [{"p": r.value, "training loss": r.history.train_loss[-1],
-         "validation loss": r.history.val_loss[-1], "lowest validation loss": min(r.history.val_loss),
+         "validation loss": r.history.val_loss[-1],
+         "lowest validation loss": min(r.history.val_loss),
          "validation accuracy": r.history.val_acc[-1]} for r in dropout_runs]
 best_p = min(dropout_runs, key=lambda r: r.history.val_loss[-1])
 Markdown(markdown_table(rows) + f"\n\nLowest validation loss after training: p = {best_p.value:g}.")
@@ -350,8 +353,10 @@ rng = np.random.default_rng(0)
 z = rng.normal(size=(8, 3)) * [0.1, 1.0, 10.0] + [5.0, 0.0, -20.0]   # (n, h) = (8, 3)
 bn = BatchNorm(3)
 out, _ = bn.forward(z, train=True)
-print("before: column means", np.round(z.mean(axis=0), 2) + 0.0, " stds", np.round(z.std(axis=0), 2))
-print("after:  column means", np.round(out.mean(axis=0), 3) + 0.0, " stds", np.round(out.std(axis=0), 3))
+print("before: column means", np.round(z.mean(axis=0), 2) + 0.0,
+      " stds", np.round(z.std(axis=0), 2))
+print("after:  column means", np.round(out.mean(axis=0), 3) + 0.0,
+      " stds", np.round(out.std(axis=0), 3))
 
 # %% [markdown]
 # In training mode, one sample's output depends on its batch; in evaluation mode it does
@@ -398,7 +403,8 @@ fig
 # $\ln 2$. With it, every unit is re-centred on every batch: before $\gamma$ and $\beta$,
 # its normalised inputs have mean 0 over the batch whatever the weights did, so to fall
 # silent the unit would need $\beta$ and $\gamma$ to silence it — not a single bad step.
-# No unit dies, and the network learns the spirals at the same learning rate. Scaling all weights of a layer by a constant does
+# No unit dies, and the network learns the spirals at the same learning rate. Scaling all
+# weights of a layer by a constant does
 # not change its normalised output either, so large steps that mostly change the scale of
 # $W$ do less harm.
 #

@@ -31,6 +31,9 @@ NB          ?=
 # order in which a printed set of strings comes out cannot change between runs.
 notebooks notebook test: export MPLBACKEND = Agg
 notebooks notebook test: export PYTHONHASHSEED = 0
+# One BLAS thread for the kernels that write and check the saved outputs: the same
+# summation order every time (and faster than contending threads on a 2-core machine).
+notebooks notebook test: export OPENBLAS_NUM_THREADS = 1
 
 .PHONY: help venv lab test notebooks notebook bench pins clean
 

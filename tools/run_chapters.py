@@ -222,4 +222,5 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONHASHSEED", "0")  # inherited by the kernel: set/dict order of str is fixed
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the same BLAS summation order as nbval's kernels
     sys.exit(main(sys.argv[1:]))

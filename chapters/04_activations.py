@@ -9,6 +9,14 @@
 # %% [markdown]
 # # 04 · Activation functions
 #
+# **Summary:** why a network needs a non-linearity between its layers, how ReLU, GELU, SiLU, sigmoid and tanh differ in shape and slope, and what that difference does to training.
+#
+# **Learning goals:**
+# - show that a stack of linear layers is one linear map, and what that costs on curved data;
+# - give the formula, range and derivative of ReLU, GELU, SiLU, sigmoid and tanh, and where each is used;
+# - recognise saturated units and dead ReLU units, and what causes and prevents them;
+# - compare activations fairly: the same network, data and seed, only $\sigma$ changes.
+#
 # Every hidden layer computes $z^{(l)} = a^{(l-1)} W^{(l)\top} + b^{(l)}$ and then applies an
 # **activation function** $\sigma$ to each entry: $a^{(l)} = \sigma\big(z^{(l)}\big)$. This
 # chapter is about that one small function: why a network needs it at all, what the common
@@ -187,6 +195,20 @@ for name in ("gelu", "silu"):
 # %% [markdown]
 # That small negative dip is a feature: a GELU or SiLU unit with a negative input still
 # passes a (small) gradient, where a ReLU unit passes none. §4 shows why that matters.
+#
+# **At the output.** The last layer's activation is chosen by the task, not for training
+# speed: the identity for regression, sigmoid for one probability (binary
+# classification), and for $k$ classes **softmax**,
+# $\mathrm{softmax}(z)_c = e^{z_c} / \sum_{j=1}^{k} e^{z_j}$, which turns a row of $k$ scores
+# into $k$ probabilities. Softmax is not elementwise — every output depends on the whole
+# row — so it is never a hidden activation. Adding the same number to every score changes
+# nothing, which is how `nnlib.activations.softmax` avoids overflow: it subtracts the row's
+# maximum first.
+
+# %%
+scores = np.array([[2.0, 1.0, -1.0], [1002.0, 1001.0, 999.0]])   # the second row is the first + 1000
+probabilities = get_activation("softmax").f(scores)
+print(np.round(probabilities, 4), "\nrows sum to", probabilities.sum(axis=1))
 
 # %% [markdown]
 # ## 4. Saturation and dead units

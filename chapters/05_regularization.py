@@ -9,6 +9,14 @@
 # %% [markdown]
 # # 05 · Regularization
 #
+# **Summary:** what overfitting looks like in the loss curves and the decision boundary, and how L2 and L1 penalties, dropout and normalisation each change training to fight it.
+#
+# **Learning goals:**
+# - recognise overfitting from training and validation curves, and choose a regularisation strength by validation loss;
+# - write the L2 and L1 penalties and their gradients, and explain weight decay and sparsity;
+# - implement inverted dropout and explain why evaluation needs no correction;
+# - write the batch-norm and layer-norm forward passes, and say which statistics each uses in training and at evaluation.
+#
 # A network with enough parameters can fit its training data almost perfectly — noise
 # included. Fitting the noise is **overfitting**: the training loss keeps falling while the
 # loss on data the network has not seen starts to rise. This chapter makes that visible and

@@ -99,6 +99,14 @@ def test_the_comparison_table():
     assert "GPT and BERT" in rows["gelu"]["use"] and "LLaMA" in rows["silu"]["use"]
 
 
+def test_softmax_ignores_a_shift_of_all_scores(ch4):
+    """Scores and the same scores + 1000 give the same probabilities, each row sums to 1."""
+    p = ch4["probabilities"]
+    assert np.all(np.isfinite(p))
+    np.testing.assert_allclose(p[0], p[1], rtol=1e-12)
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-12)
+
+
 def test_saturation_numbers():
     """sigmoid′(5)/sigmoid′(0) < 3 %, sigmoid′(10)/sigmoid′(0) < 0.02 %; tanh falls faster;
     GELU′ < 0 at −2 and −5 and > 1 at 2."""

@@ -178,7 +178,7 @@ class GradientBars:
         ax.yaxis.set_major_locator(LogLocator(numticks=5))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))   # each label costs ~0.7 ms
         ax.set_ylabel("‖∂L/∂W⁽ˡ⁾‖", fontsize=8)
         ax.set_xlabel("layer l", fontsize=8)
         ax.tick_params(labelsize=7)

@@ -282,7 +282,8 @@ def markdown_table(rows, columns=None, headers=None) -> str:
     """A Markdown table of ``rows`` (a list of dicts): one line per row, one column per key.
 
     ``columns`` chooses and orders the keys (default: the first row's keys); ``headers``
-    renames them.  Numbers are shown with ``format(v, ".3g")``; ``|`` in text is escaped.
+    renames them.  Numbers are shown with ``format(v, ".3g")``; ``|`` in text and headers is
+    escaped with a backslash, so a header such as "max |w|" does not break the table.
     """
     rows = list(rows)
     if not rows:
@@ -297,7 +298,7 @@ def markdown_table(rows, columns=None, headers=None) -> str:
             return format(float(v), ".3g").replace("-", "−")
         return str(v).replace("|", r"\|")
 
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(columns)]
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
 

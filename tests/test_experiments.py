@@ -178,6 +178,8 @@ def test_markdown_table():
     assert lines[0] == "| A | B | C |" and lines[1] == "|---|---|---|"
     assert lines[2] == r"| 1 | −0.5 | x\|y |" and lines[3] == "| 2 | 1e−05 | z |"
     assert markdown_table([{"k": 1}]).startswith("| k |")
+    # a "|" in a header would split the column and break the whole table
+    assert markdown_table([{"max |w|": 1.0}]).splitlines()[0] == r"| max \|w\| |"
     with pytest.raises(ValueError):
         markdown_table([])
     with pytest.raises(ValueError):

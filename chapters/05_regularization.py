@@ -351,8 +351,9 @@ sweep_widget(dropout_runs, data, "p", panels=("curves", "summary"))
 #
 # **Training vs evaluation.** In training the statistics are the batch's own. At evaluation
 # a prediction must not depend on which other samples share its batch, so batch norm keeps
-# running averages during training, $\mu_{\text{run}} \leftarrow (1 - m)\,\mu_{\text{run}}
-# + m\,\mu$ (likewise $\sigma^2$, momentum $m = 0.1$), and uses those instead.
+# running averages during training,
+# $\mu_{\text{run}} \leftarrow (1 - m)\,\mu_{\text{run}} + m\,\mu$ (likewise $\sigma^2$,
+# momentum $m = 0.1$), and uses those instead.
 #
 # Three units with very different scales, a batch of 8:
 

@@ -187,6 +187,12 @@ HELPERS_JS = r"""
 """
 
 
+def _shorten(error: str, tail: int = 1200) -> str:
+    """'Name: message' and the end of the traceback, where the chapter's own frames are."""
+    first, _, rest = error.partition("\n")
+    return first if not rest else first + "\n" + ("…" + rest[-tail:] if len(rest) > tail else rest)
+
+
 @dataclass
 class ControlResult:
     kind: str
@@ -271,7 +277,7 @@ class ChapterPage:
     def errors(self) -> list[str]:
         """Error outputs in the notebook, and errors on the kernel's IOPub (widget callbacks)."""
         found = self.js("() => __nn.errorOutputs()")
-        found += [f"kernel error: {e[:1500]}" for e in self.js("() => __nn.errors")]
+        found += [f"kernel error: {_shorten(e)}" for e in self.js("() => __nn.errors")]
         unexecuted = self.js("() => __nn.unexecuted()")
         if unexecuted:
             found.append(f"code cells not executed: {unexecuted}")

@@ -6,7 +6,9 @@ For each chapters/NN_name.ipynb (parametrized, so chapters are covered as they l
 2. Run → Run All Cells runs every code cell with no error output;
 3. every slider, dropdown, checkbox, toggle, radio button, button and Play control of
    its widgets, when used, changes a figure of its cell within 2 s (a button that starts
-   something long is stopped through its Stop button afterwards);
+   something long is stopped through its Stop button afterwards).  Where the figure stays
+   the same picture, a changed text of its widgets (a setting for a later run) passes
+   and is reported as such; a control marked ``nn-no-redraw`` is only checked for errors;
 4. every jshtml animation shows another frame when Play is pressed;
 5. no error reached the kernel's output while all that happened (widget callbacks);
 6. a screenshot goes to test-artifacts/screenshots/NN_name.png, and the slider→figure

@@ -174,7 +174,9 @@ def test_representation_train_and_reset():
     assert box.status.value.startswith("trained 20 epochs")
     sweep.click("reset")
     assert box.views[0].image.value == untrained                  # the same fresh weights
+    assert box.status.value.startswith("fresh weights")           # a visible effect even untrained
     sweep.click("reset", must_change=False)
+    assert "nn-no-redraw" in c["epochs"]._dom_classes              # the browser test's convention
 
 
 def test_representation_layer_slider_follows_depth():

@@ -198,6 +198,8 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
         "train": widgets.Button(description="train", icon="play"),
         "reset": widgets.Button(description="reset weights", icon="undo"),
     }
+    # epochs only sets how long the next press of train runs: the browser test is told so
+    controls["epochs"].add_class("nn-no-redraw")
     status = widgets.Label()
     view = FigureView(figsize=(6.4, 3.2), dpi=72, ncols=2)
     regions = _DecisionRegions(view.axes[0])
@@ -225,7 +227,8 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
         state["quiet"] = True
         controls["layer"].max = controls["layers"].value + 1
         state["quiet"] = False
-        status.value = f"untrained network (seed {seed}): press train"
+        status.value = (f"fresh weights (seed {seed}): press train" if change is controls["reset"]
+                        else f"untrained network (seed {seed}): press train")
         recompute()
         show_layer()
 

@@ -13,7 +13,8 @@ main thread, and the kernel handles the next message from the browser — such a
 Stop — only once that callback has returned.  So **Train** starts a background thread that
 runs :func:`nnlib.training.train`; its per-epoch ``callback`` checks a
 ``threading.Event`` set by **Stop** (and returns True to end training), and redraws the
-figure every :data:`UPDATE_EVERY` seconds (start to start).  Widget
+figure every :data:`UPDATE_EVERY` seconds (start to start, at the epoch boundary nearest
+before that time).  Widget
 updates from a thread are sent through ipykernel's IOPub thread, so they reach the browser
 while the thread works (the pattern of ipywidgets' "Asynchronous widgets" guide; with
 ipykernel 7 it needs ≥ 7.0.1, which fixed output routing from threads).  An asyncio task
@@ -53,7 +54,7 @@ from .explorers import BlitRefresher, explorer_box, fixed_layout
 __all__ = ["training_explorer", "UPDATE_EVERY", "MIN_TRAINING_SHARE", "BATCH_SIZE"]
 
 #: Seconds from the start of one plot update to the start of the next while training.
-UPDATE_EVERY = 0.15
+UPDATE_EVERY = 0.1
 #: ... but at least this share of UPDATE_EVERY trains between two updates (slow redraws).
 MIN_TRAINING_SHARE = 0.2
 #: Mini-batch size of every run.
@@ -222,20 +223,23 @@ class _TrainingExplorer:
 
     def _train(self, config, reraise=False):
         X_train, y_train, X_val, y_val = self.data
-        last_start = last_end = time.perf_counter()
+        last_start = last_end = last_epoch = time.perf_counter()
 
         def callback(epoch, history):
-            # Redraw every UPDATE_EVERY seconds, start to start, so that the interval does
-            # not grow by the redraw's own time; a slow redraw still leaves some training.
-            nonlocal last_start, last_end
+            # Redraw every UPDATE_EVERY seconds, start to start, so that the interval does not
+            # grow by the redraw's own time — and already after this epoch if waiting for the
+            # next one (as long as this one took) would overshoot.  A slow redraw still leaves
+            # some training in between.
+            nonlocal last_start, last_end, last_epoch
             if self._stop.is_set():
                 return True
             now = time.perf_counter()
-            if (now - last_start >= UPDATE_EVERY
+            epoch_time, last_epoch = now - last_epoch, now
+            if (now - last_start + epoch_time >= UPDATE_EVERY
                     and now - last_end >= MIN_TRAINING_SHARE * UPDATE_EVERY):
                 last_start = now
                 self._draw(history, epoch, config["epochs"])
-                last_end = time.perf_counter()
+                last_end = last_epoch = time.perf_counter()
             return None
 
         try:

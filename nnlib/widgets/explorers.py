@@ -126,8 +126,10 @@ def vanishing_gradient_widget(seed=0, max_depth=30) -> widgets.VBox:
     same ``seed`` for every setting, so two settings differ only in what the controls say.
     """
     check_int(seed, "seed", minimum=0)
+    max_depth = check_int(max_depth, "max_depth", minimum=1)
     controls = {
-        "depth": widgets.IntSlider(value=10, min=1, max=max_depth, description="hidden layers"),
+        "depth": widgets.IntSlider(value=min(10, max_depth), min=1, max=max_depth,
+                                   description="hidden layers"),
         "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="sigmoid",
                                        description="activation"),
         "init": widgets.Dropdown(options=list(INITIALIZERS), value="xavier_normal",

@@ -58,6 +58,9 @@ $(STAMP): pyproject.toml constraints.txt | $(VPY)
 
 # --- what people run -----------------------------------------------------------
 
+# One BLAS thread in the kernels: the chapters' matrices are small, and contending threads
+# made widgets 10-100x slower on a busy 2-core machine.
+lab: export OPENBLAS_NUM_THREADS ?= 1
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=chapters $(ALLOW_ROOT) $(LAB_ARGS)
 

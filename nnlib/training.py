@@ -79,7 +79,7 @@ class _Diverged(Exception):
 
 
 def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_size=32,
-          l2=0.0, l1=0.0, seed=0, progress=False, callback=None) -> History:
+          l2=0.0, l1=0.0, seed=0, progress=False, callback=None, warn=True) -> History:
     """Train ``net`` (an :class:`nnlib.network.MLP`) in place on X (n, d), y (n, …).
 
     Parameters
@@ -92,6 +92,8 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
     progress : show a tqdm progress bar.
     callback : ``callback(epoch, history)`` after every epoch (epoch counts from 1); returning
         ``True`` or ``"stop"`` ends training early.
+    warn : emit a :class:`TrainingDivergedWarning` when training diverges (the History says so
+        either way); a widget that shows ``History.message`` itself passes ``warn=False``.
 
     Returns a :class:`History`.  See the module docstring for what is recorded and when
     training stops on its own.
@@ -107,6 +109,8 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
     rng = check_rng(seed, "seed")
     if not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"progress must be True or False, got {progress!r}")
+    if not isinstance(warn, (bool, np.bool_)):
+        raise TypeError(f"warn must be True or False, got {warn!r}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function callback(epoch, history) or None, "
                         f"got {type(callback).__name__}")
@@ -124,7 +128,7 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
                     record = _epoch_record(net, X, y, val, lams)
             except _Diverged as reason:
                 _restore(saved)
-                _stop_diverged(history, epoch, str(reason), optimizer)
+                _stop_diverged(history, epoch, str(reason), optimizer, warn)
                 break
             _append(history, record)
             if bar is not None:
@@ -303,7 +307,7 @@ def _restore(saved):
         array[...] = copy
 
 
-def _stop_diverged(history, epoch, reason, optimizer):
+def _stop_diverged(history, epoch, reason, optimizer, warn=True):
     lr = getattr(optimizer, "lr", None)
     if isinstance(lr, (int, float)) and lr > 0:
         advice = f"the learning rate {float(lr)} is too large; try {_short(lr / 10)}"
@@ -311,7 +315,8 @@ def _stop_diverged(history, epoch, reason, optimizer):
         advice = "try a smaller learning rate"
     history.diverged = True
     history.message = f"training stopped at epoch {epoch}: {reason} — {advice}"
-    warnings.warn(history.message, TrainingDivergedWarning, stacklevel=3)
+    if warn:
+        warnings.warn(history.message, TrainingDivergedWarning, stacklevel=3)
 
 
 def _short(x: float) -> str:

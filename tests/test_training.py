@@ -296,3 +296,19 @@ def test_batch_norm_with_a_leftover_row_and_divergence_restores_running_stats():
         np.testing.assert_array_equal(layer.running_mean, mean)
         np.testing.assert_array_equal(layer.running_var, var)
     assert np.all(np.isfinite(net.predict(X)))
+
+
+def test_warn_false_reports_divergence_without_a_warning():
+    import warnings
+
+    from nnlib.datasets import make_xor
+    from nnlib.network import MLP
+    from nnlib.optimizers import SGD
+    from nnlib.training import train
+
+    X, y = make_xor(64, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = train(MLP([2, 8, 1], head="sigmoid"), X, y, optimizer=SGD(lr=1e4),
+                        epochs=5, warn=False)
+    assert history.diverged and "learning rate" in history.message

@@ -38,7 +38,6 @@ from __future__ import annotations
 import html
 import threading
 import time
-import warnings
 
 import ipywidgets as widgets
 
@@ -46,7 +45,7 @@ from .._checks import check_int
 from ..datasets import CLASSIFICATION, load_dataset
 from ..network import MLP
 from ..optimizers import SGD
-from ..training import History, TrainingDivergedWarning, train
+from ..training import History, train
 from ..viz.training_plots import CurveArtists, DecisionBoundaryArtists
 from ._view import FigureView
 from .explorers import BlitRefresher, explorer_box, fixed_layout
@@ -243,13 +242,11 @@ class _TrainingExplorer:
             return None
 
         try:
-            with warnings.catch_warnings():
-                # The status line shows the divergence message; no duplicate warning.
-                warnings.simplefilter("ignore", TrainingDivergedWarning)
-                self.history = train(self.net, X_train, y_train, X_val, y_val,
-                                     optimizer=SGD(config["lr"]), epochs=config["epochs"],
-                                     batch_size=BATCH_SIZE, l2=config["l2"], l1=config["l1"],
-                                     seed=self.seed, callback=callback)
+            # The status line shows the divergence message: no warning on top of it.
+            self.history = train(self.net, X_train, y_train, X_val, y_val,
+                                 optimizer=SGD(config["lr"]), epochs=config["epochs"],
+                                 batch_size=BATCH_SIZE, l2=config["l2"], l1=config["l1"],
+                                 seed=self.seed, callback=callback, warn=False)
             self._draw(self.history, self.history.epochs_run, config["epochs"])
             self.status.value = _final_status(self.history, config)
         except Exception as exc:        # shown in the widget: a thread has nobody to raise to

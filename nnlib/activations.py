@@ -121,12 +121,24 @@ def softmax_backward(da, a):
     return a * (da - np.sum(da * a, axis=-1, keepdims=True))
 
 
+def _elementwise_backward(df):
+    """The backward pass of an elementwise σ: δ = da ⊙ σ′(z)."""
+    return lambda da, z, a: da * df(z)
+
+
 class Activation(NamedTuple):
-    """One activation: its name, value ``f(z)`` and elementwise derivative ``df(z)``."""
+    """One activation: its name, value ``f(z)``, derivative ``df(z)`` and ``vjp``.
+
+    ``vjp(da, z, a)`` is the backward pass δ = ∂L/∂z given ``da`` = ∂L/∂a, the input
+    ``z`` and the output ``a``.  For most activations it is da ⊙ σ′(z); some use the
+    output instead (sigmoid′ = a(1 − a), tanh′ = 1 − a², no exp to recompute), ReLU
+    multiplies by the mask z > 0 directly, and softmax needs a whole row.
+    """
 
     name: str
     f: Callable
     df: Callable
+    vjp: Callable
 
     def __call__(self, z):
         return self.f(as_float_array(z, "z", allow_nonfinite=False))
@@ -137,19 +149,17 @@ class Activation(NamedTuple):
 
     def backward(self, da, z, a):
         """δ = ∂L/∂z from ``da`` = ∂L/∂a, the layer input ``z`` and output ``a``."""
-        if self.name == "softmax":
-            return softmax_backward(da, a)
-        return da * self.df(z)
+        return self.vjp(da, z, a)
 
 
 ACTIVATIONS = {
-    "identity": Activation("identity", identity, identity_grad),
-    "relu": Activation("relu", relu, relu_grad),
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_grad),
-    "tanh": Activation("tanh", tanh, tanh_grad),
-    "silu": Activation("silu", silu, silu_grad),
-    "gelu": Activation("gelu", gelu, gelu_grad),
-    "softmax": Activation("softmax", softmax, softmax_grad),
+    "identity": Activation("identity", identity, identity_grad, lambda da, z, a: da),
+    "relu": Activation("relu", relu, relu_grad, lambda da, z, a: da * (z > 0)),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_grad, lambda da, z, a: da * (a * (1 - a))),
+    "tanh": Activation("tanh", tanh, tanh_grad, lambda da, z, a: da * (1 - a * a)),
+    "silu": Activation("silu", silu, silu_grad, _elementwise_backward(silu_grad)),
+    "gelu": Activation("gelu", gelu, gelu_grad, _elementwise_backward(gelu_grad)),
+    "softmax": Activation("softmax", softmax, softmax_grad, lambda da, z, a: softmax_backward(da, a)),
 }
 
 #: Activations usable in hidden layers (elementwise ones).

@@ -27,9 +27,10 @@ HEAD_LOSS = {"identity": "mse", "sigmoid": "bce", "softmax": "cross_entropy"}
 
 def _targets_like(y, z, name_z):
     """Validate ``y`` for a regression/binary loss and give it ``z``'s shape and dtype."""
-    if isinstance(y, np.ndarray) and y.dtype.kind in "iub":
-        y = y.astype(z.dtype)
-    y = as_float_array(y, "y", ndim=(1, 2))
+    if isinstance(y, np.ndarray) and y.dtype.kind in "iub" and y.ndim in (1, 2):
+        y = y.astype(z.dtype)  # integer labels: always finite, no need to look
+    else:
+        y = as_float_array(y, "y", ndim=(1, 2))
     if y.shape[0] != z.shape[0]:
         raise ValueError(f"y must have one row per sample of {name_z}: {name_z} has "
                          f"{z.shape[0]} rows, y has {y.shape[0]}")
@@ -91,7 +92,7 @@ def bce_grad(z, y):
 
 def _binary_targets(y, z):
     y = _targets_like(y, z, "z")
-    if np.any(y * (1 - y)):  # zero exactly when every entry is 0 or 1
+    if np.count_nonzero(y * (1 - y)):  # zero exactly when every entry is 0 or 1
         bad = y[(y != 0) & (y != 1)][0]
         raise ValueError(f"y for binary cross-entropy must be 0 or 1, got the value {bad}")
     return y

@@ -26,7 +26,7 @@ class ActivationLayer(Layer):
 
     def _backward(self, da, cache, need_dx=True):
         z, a = cache
-        return self.activation.backward(da, z, a), {}
+        return self.activation.vjp(da, z, a), {}
 
 
     def __repr__(self):

@@ -36,7 +36,7 @@ def problems_of(lab, page, name: str, cells: list[str], kernelspec: bool = True)
           "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "source": c,
                      "execution_count": None, "outputs": []} for i, c in enumerate(cells)]}
     (lab.root / name).write_text(json.dumps(nb))
-    run = ChapterRun(name)
+    run = ChapterRun(f"selfcheck-{name.removesuffix('.ipynb')}")  # its screenshot's name
     _exercise(ChapterPage(page, lab.tree_url(name, workspace=f"selfcheck-{name[:-6]}"), name), run)
     return "\n".join(run.problems)
 

@@ -9,6 +9,15 @@
 # %% [markdown]
 # # 03 · Backpropagation
 #
+# **Summary:** how one sweep backwards through the layers gives the gradient of the loss for every weight and bias at about the cost of a forward pass, why those gradients vanish or explode in deep networks, and how to check them.
+#
+# **Learning goals:**
+# - derive the error signal $\delta^{(l)}$ and its recursion $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$ from the chain rule;
+# - turn $\partial L/\partial W^{(l)} = \delta^{(l)} a^{(l-1)\top}$ and $\partial L/\partial b^{(l)}$ into batch code and check it against finite differences;
+# - explain why backprop costs a small constant times a forward pass while finite differences grow with the number of parameters;
+# - recognise vanishing and exploding gradients and name the fixes: He initialisation, residual connections, batch norm;
+# - read a gradient check: relative error, thresholds, kinks, float32 versus float64.
+#
 # To train a network we need the slope of the loss $L$ with respect to every weight and
 # every bias, in every layer. This chapter derives how a network gets all of those slopes
 # from one sweep backwards through its layers — **backpropagation** — and then puts the

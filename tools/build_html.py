@@ -9,7 +9,8 @@ re-executed (``make notebooks`` does that).  What a reader gets in the folder:
 
 * ``NN_name.html`` for each chapter: text, maths, code, printed output and figures
   exactly as saved; jshtml animations (``nnlib.viz.to_jshtml``) are self-contained
-  HTML + JavaScript and play offline.  Widgets show their saved state where the
+  HTML + JavaScript and play offline, and the maths is typeset by a local copy of
+  MathJax in ``mathjax/``, so it needs no network either.  Widgets show their saved state where the
   browser can load the widget renderer (it comes from a CDN, so online only); moving
   them needs a live kernel: ``make lab``.
 * ``index.html``: one entry per chapter with its title, a one-line summary and its
@@ -32,6 +33,7 @@ import argparse
 import html
 import json
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,11 +262,23 @@ run the chapters with <code>make lab</code> for that.</p>
 """
 
 
+def local_mathjax(out: Path) -> str:
+    """Copy MathJax 2.7 (shipped by the jupyter-server-mathjax package) next to the pages.
+
+    nbconvert's pages load MathJax from a CDN by default; with a local copy the maths
+    renders offline too.  Returns the URL to use, relative to the pages.
+    """
+    import jupyter_server_mathjax
+
+    src = Path(jupyter_server_mathjax.__file__).parent / "static"
+    shutil.copytree(src, out / "mathjax", dirs_exist_ok=True)
+    return "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+
+
 def build(paths: list[Path], out: Path, mathjax_url: str | None = None) -> list[Chapter]:
     out.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(template_name="lab")
-    if mathjax_url:
-        exporter.mathjax_url = mathjax_url
+    exporter.mathjax_url = mathjax_url or local_mathjax(out)
     cells = [load_cells(p) for p in paths]
     chapters = [read_chapter(p, c) for p, c in zip(paths, cells)]
     for i, ch in enumerate(chapters):

@@ -84,3 +84,14 @@ def test_an_exported_animation_plays_offline(edition, offline_page):
         arg=[anim_id, before], timeout=ANIMATION_TIMEOUT_MS)
     offline_page.locator(f'button[onclick="anim{anim_id}.pause_animation()"]').click()
     offline_page.screenshot(path=str(SCREENSHOTS / f"html-{chapter.stem}.png"))
+
+
+def test_maths_is_typeset_offline(edition, offline_page):
+    """The pages load MathJax from the edition's own mathjax/ folder, not from a CDN."""
+    chapter = chapter_notebooks()[0]
+    offline_page.goto((edition / (chapter.stem + ".html")).as_uri())
+    offline_page.wait_for_function("() => window.MathJax && MathJax.isReady === true", timeout=15000)
+    offline_page.wait_for_function(
+        "() => document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_CHTML').length > 0",
+        timeout=15000)
+    assert not any("mathjax" in url.lower() for url in offline_page.blocked), offline_page.blocked

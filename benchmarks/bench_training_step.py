@@ -10,7 +10,8 @@ For each network and dtype, three things are timed in the same run, on the same 
   real step it takes integer labels and computes the loss value it would report.
 * ``nnlib`` — ``net.forward`` → ``loss_and_delta`` → ``net.backward`` → ``SGD.step``.
 
-It prints the median time of each and the ratios nnlib/gemm and nnlib/hand.
+It prints the median time of each (measured in interleaved rounds, so all three see the
+same machine) and the ratios nnlib/gemm and nnlib/hand.
 Targets: nnlib/gemm ≤ 1.15 at the largest size, nnlib/hand ≤ 1.3 at the smallest.
 
     python benchmarks/bench_training_step.py            # all sizes (about a minute)
@@ -38,16 +39,30 @@ CONFIGS = [  # (sizes, batch)
 LR = 1e-3
 
 
-def median_time(fn, min_time=0.5, min_reps=5, max_reps=2000):
-    """Median wall time of ``fn()`` over enough repetitions to fill ``min_time`` seconds."""
-    fn()  # warm-up: allocations, BLAS thread start-up
-    times = []
-    start = time.perf_counter()
-    while len(times) < max_reps and (len(times) < min_reps or time.perf_counter() - start < min_time):
+def interleaved_medians(fns, min_time=1.0, min_rounds=7, sample_time=0.02):
+    """Median time per call of each function in ``fns``, measured in interleaved rounds.
+
+    Each round times every function once (a sample of ``k`` calls, ``k`` chosen so a
+    sample lasts about ``sample_time`` seconds), so slow drifts of the machine's speed
+    (other processes, clock changes) affect all of them alike instead of whichever
+    happened to run during the drift.
+    """
+    counts = []
+    for fn in fns:
+        fn()  # warm-up: allocations, BLAS thread start-up
         t0 = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+        once = time.perf_counter() - t0
+        counts.append(max(1, int(sample_time / max(once, 1e-7))))
+    samples = [[] for _ in fns]
+    start = time.perf_counter()
+    while len(samples[0]) < min_rounds or time.perf_counter() - start < min_time * len(fns):
+        for fn, k, out in zip(fns, counts, samples):
+            t0 = time.perf_counter()
+            for _ in range(k):
+                fn()
+            out.append((time.perf_counter() - t0) / k)
+    return [float(np.median(s)) for s in samples]
 
 
 def make_problem(sizes, n, dtype, seed=0):
@@ -130,9 +145,9 @@ def run(configs, min_time):
             net = MLP(sizes, activation="relu", head=head, seed=0, dtype=dtype)
             hand_params = {k: v.copy() for k, v in net.params.items()}
             Ws = [hand_params[f"W{l}"] for l in range(1, net.L + 1)]
-            t_gemm = median_time(gemm_step(Ws, X, n), min_time)
-            t_hand = median_time(hand_step(hand_params, X, y, head), min_time)
-            t_nn = median_time(nnlib_step(net, X, y), min_time)
+            t_gemm, t_hand, t_nn = interleaved_medians(
+                [gemm_step(Ws, X, n), hand_step(hand_params, X, y, head), nnlib_step(net, X, y)],
+                min_time)
             rows.append((sizes, n, np.dtype(dtype).name, t_gemm, t_hand, t_nn))
             print(_row(*rows[-1]), flush=True)
     return rows

@@ -35,6 +35,7 @@ import numpy as np
 
 from nnlib.widgets import (activation_widget, training_explorer, universal_approximation_widget,
                            vanishing_gradient_widget)
+from nnlib.widgets.sweep import random_value
 
 BUILDERS = [("5 vanishing gradients", vanishing_gradient_widget),
             ("6 activations", activation_widget),
@@ -66,22 +67,6 @@ def control_path(control, points=8):
     else:
         up = list(np.linspace(control.min, control.max, points))
     return up + up[::-1][1:]
-
-
-def random_value(control, rng):
-    if isinstance(control, widgets.Checkbox):
-        return bool(rng.integers(2))
-    if isinstance(control, widgets.SelectMultiple):
-        return tuple(o for o in control.options if rng.random() < 0.5)
-    if isinstance(control, widgets.Dropdown):
-        return control.options[rng.integers(len(control.options))]
-    if isinstance(control, widgets.FloatRangeSlider):
-        return tuple(sorted(rng.uniform(control.min, control.max, 2)))
-    if isinstance(control, widgets.FloatLogSlider):
-        return control.base ** rng.uniform(control.min, control.max)
-    if isinstance(control, widgets.IntSlider):
-        return int(rng.integers(control.min, control.max + 1))
-    return float(rng.uniform(control.min, control.max))
 
 
 def timed_set(box, control, value):

@@ -8,10 +8,30 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import sys  # noqa: E402
+
 import numpy as np  # noqa: E402
-import pytest
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+def check_pure_plot(plot, new_axes):
+    """The contract of every plot function ``plot(ax) -> (fig, ax)`` (docs/API.md).
+
+    With ``ax=None`` it draws on a new bare Figure, opening no pyplot figure, and the
+    figure renders; given an axes it draws there and returns that axes and its figure.
+    """
+    pyplot = sys.modules.get("matplotlib.pyplot")       # only if something else imported it
+    before = pyplot.get_fignums() if pyplot else []
+    fig, ax = plot(None)
+    assert isinstance(fig, Figure) and ax.figure is fig
+    assert ax.lines, "nothing was drawn"
+    fig.canvas.draw()                                   # renders without error
+    assert "matplotlib.pyplot" not in sys.modules or sys.modules["matplotlib.pyplot"].get_fignums() == before
+    fig, ax = new_axes()
+    assert plot(ax) == (fig, ax)

@@ -1,12 +1,10 @@
 """Smoke tests of Chapter 3's own pictures (nnlib/viz/chapter_plots_3.py): each draws on a
 bare Figure (never pyplot), accepts a given axes, and shows the data it was given."""
 
-import sys
-
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
+from conftest import check_pure_plot
 from nnlib.viz import new_axes
 from nnlib.viz import chapter_plots_3 as plots
 
@@ -28,20 +26,8 @@ def test_every_plot_function_is_covered():
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_plot_on_a_bare_figure_without_pyplot(name):
-    pyplot = sys.modules.get("matplotlib.pyplot")       # only if something else imported it
-    before = pyplot.get_fignums() if pyplot else []
-    fig, ax = CASES[name](None)
-    assert isinstance(fig, Figure) and ax.figure is fig
-    assert ax.lines, "nothing was drawn"
-    fig.canvas.draw()                                   # renders without error
-    assert "matplotlib.pyplot" not in sys.modules or sys.modules["matplotlib.pyplot"].get_fignums() == before
-
-
-@pytest.mark.parametrize("name", list(CASES))
-def test_plot_uses_the_given_axes(name):
-    fig, ax = new_axes()
-    assert CASES[name](ax) == (fig, ax)
+def test_plot_function_contract(name):
+    check_pure_plot(CASES[name], new_axes)
 
 
 def test_kink_secant_reports_the_average_slope():

@@ -17,6 +17,7 @@ import pytest
 from nnlib.diagnostics import probability_grid
 from nnlib.widgets import (FigureView, activation_widget, training_explorer,
                            universal_approximation_widget, vanishing_gradient_widget)
+from nnlib.widgets.sweep import random_value
 
 BUILDERS = {
     "vanishing_gradient": vanishing_gradient_widget,
@@ -48,23 +49,6 @@ def sweep_values(control):
     if isinstance(control, widgets.FloatLogSlider):
         return [control.base ** control.min, control.base ** control.max]
     return [control.min, control.max]
-
-
-def random_value(control, rng):
-    if isinstance(control, widgets.Checkbox):
-        return bool(rng.integers(2))
-    if isinstance(control, widgets.SelectMultiple):
-        options = list(control.options)
-        return tuple(o for o in options if rng.random() < 0.5)
-    if isinstance(control, widgets.Dropdown):
-        return control.options[rng.integers(len(control.options))]
-    if isinstance(control, widgets.FloatRangeSlider):
-        return tuple(sorted(rng.uniform(control.min, control.max, 2)))
-    if isinstance(control, widgets.FloatLogSlider):
-        return control.base ** rng.uniform(control.min, control.max)
-    if isinstance(control, widgets.IntSlider):
-        return int(rng.integers(control.min, control.max + 1))
-    return float(rng.uniform(control.min, control.max))
 
 
 def shown_text(box):

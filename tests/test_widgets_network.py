@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from nnlib.widgets import forward_pass_widget, gradient_flow_widget, representation_widget  # noqa: E402
+from nnlib.widgets.sweep import random_value
 
 BUILDERS = {
     "forward": forward_pass_widget,
@@ -61,17 +62,6 @@ def extremes(control):
     if isinstance(control, widgets.Checkbox):
         return [True, False]
     return [control.min, control.max, control.min, control.max]
-
-
-def random_value(control, rng):
-    if isinstance(control, widgets.Dropdown):
-        return control.options[rng.integers(len(control.options))]
-    if isinstance(control, widgets.Checkbox):
-        return bool(rng.integers(2))
-    if isinstance(control, widgets.FloatSlider):
-        steps = int(round((control.max - control.min) / control.step))
-        return round(control.min + control.step * int(rng.integers(steps + 1)), 6)
-    return int(rng.integers(control.min, control.max + 1))
 
 
 def valued(box):
@@ -193,7 +183,7 @@ def test_representation_layer_slider_follows_depth():
 
 def test_gradient_flow_frames_light_bars():
     box = gradient_flow_widget(seed=0, layers=3)
-    c, sweep = box.controls, Sweep(box)
+    sweep = Sweep(box)
     bars = box.views[0].axes[1].patches
     assert sum(b.get_visible() for b in bars) == 4
     sweep.set("frame", 0)

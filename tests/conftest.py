@@ -20,7 +20,13 @@ def rng():
     return np.random.default_rng(1234)
 
 
-def check_pure_plot(plot, new_axes):
+@pytest.fixture
+def check_pure_plot():
+    """A checker of the plot-function contract, ``check_pure_plot(plot, new_axes)``."""
+    return _check_pure_plot
+
+
+def _check_pure_plot(plot, new_axes):
     """The contract of every plot function ``plot(ax) -> (fig, ax)`` (docs/API.md).
 
     With ``ax=None`` it draws on a new bare Figure, opening no pyplot figure, and the

@@ -6,7 +6,6 @@ import pytest
 from matplotlib.figure import Figure
 
 from nnlib.viz import chapter_plots_12 as plots
-from conftest import check_pure_plot
 from nnlib.viz import new_axes
 
 CASES = {
@@ -25,7 +24,7 @@ def test_every_plot_function_is_covered():
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_plot_function_contract(name):
+def test_plot_function_contract(name, check_pure_plot):
     check_pure_plot(CASES[name], new_axes)
 
 

@@ -4,7 +4,6 @@ bare Figure (never pyplot), accepts a given axes, and shows the data it was give
 import numpy as np
 import pytest
 
-from conftest import check_pure_plot
 from nnlib.viz import new_axes
 from nnlib.viz import chapter_plots_3 as plots
 
@@ -26,7 +25,7 @@ def test_every_plot_function_is_covered():
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_plot_function_contract(name):
+def test_plot_function_contract(name, check_pure_plot):
     check_pure_plot(CASES[name], new_axes)
 
 

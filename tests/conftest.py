@@ -8,11 +8,24 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import importlib.util  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def html_builder():
+    """tools/build_html.py as a module (it is a script, not part of the nnlib package)."""
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_html.py"
+    spec = importlib.util.spec_from_file_location("build_html", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_html"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -4,23 +4,16 @@ The convention is documented in chapters/README.md; these tests pin it down on s
 made-up chapters (the browser test in tests/e2e builds the real ones).
 """
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def builder():
-    spec = importlib.util.spec_from_file_location("build_html", ROOT / "tools" / "build_html.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_html"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+def builder(html_builder):
+    return html_builder
 
 
 def md(source):

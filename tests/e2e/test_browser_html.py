@@ -8,32 +8,22 @@ chapter's jshtml animation shows another frame when Play is pressed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
-from conftest import ROOT, SCREENSHOTS, chapter_notebooks
+from conftest import SCREENSHOTS, chapter_notebooks
 
 pytestmark = pytest.mark.browser
 
 ANIMATION_TIMEOUT_MS = 3000
 
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("build_html", ROOT / "tools" / "build_html.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_html"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory):
+def edition(tmp_path_factory, html_builder):
     out = tmp_path_factory.mktemp("html")
     if not chapter_notebooks():
         pytest.skip("no chapter notebooks yet")
-    _load_builder().build(chapter_notebooks(), out)
+    html_builder.build(chapter_notebooks(), out)
     return out
 
 

@@ -81,9 +81,10 @@ print(f"nnlib's sigmoid = {sigmoid(np.array([z]))[0]:.4f}   (the same function, 
 # switches (and, by its sign, in which direction):
 
 # %%
-from nnlib.viz.chapter_plots_12 import plot_neuron_response, side_by_side
+from nnlib.viz.activations import plot_neuron_response
+from nnlib.viz import new_panels
 
-fig, (ax_b, ax_w) = side_by_side(2, figsize=(9.5, 3.2))
+fig, (ax_b, ax_w) = new_panels(2, figsize=(9.5, 3.2))
 plot_neuron_response([(2.0, -3.0), (2.0, 0.0), (2.0, 2.0)], ax=ax_b, title="the bias moves the switch")
 plot_neuron_response([(0.5, 0.0), (2.0, 0.0), (8.0, 0.0)], ax=ax_w, title="the weight sets its sharpness")
 fig
@@ -335,7 +336,7 @@ ch01.count_parameters.check(count_parameters)
 # ramp that starts at $x = -b_j/w_j$, and a sum of ramps is a piecewise linear curve that
 # can bend wherever a neuron starts. Enough bends follow any continuous curve.
 #
-# **How the explorer finds the weights.** `nnlib.diagnostics.fit_one_hidden_layer` does not
+# **How the explorer finds the weights.** `nnlib.analysis.approximation.fit_one_hidden_layer` does not
 # train. It *places* the hidden neurons — the bend of neuron $j$ at a point $c_j$, the
 # $c_j$ spread evenly over $[-1, 1]$ — and then solves for the output weights $v, c$ by
 # least squares, which is exact and instant because $\hat y$ is linear in them. That is
@@ -346,10 +347,10 @@ ch01.count_parameters.check(count_parameters)
 # their sum plus $c$.
 
 # %%
-from nnlib.diagnostics import fit_one_hidden_layer, target_function
+from nnlib.analysis.approximation import fit_one_hidden_layer, target_function
 from nnlib.viz import plot_approximation
 
-fig, axes = side_by_side(2, figsize=(10, 3.2))
+fig, axes = new_panels(2, figsize=(10, 3.2))
 for ax, n_hidden in zip(axes, [5, 30]):
     plot_approximation(fit_one_hidden_layer("bumpy", n_hidden, "relu", seed=0), "bumpy", ax=ax)
 fig
@@ -388,7 +389,7 @@ universal_approximation_widget(seed=0)
 # points of $[-1, 1]$ (not the points the fit used), for four targets and ReLU neurons:
 
 # %%
-from nnlib.viz.chapter_plots_12 import plot_error_vs_width
+from nnlib.viz.approximation import plot_error_vs_width
 
 TARGETS = ["sine", "abs", "bumpy", "step"]
 WIDTHS = [1, 2, 4, 8, 16, 32, 64, 128]
@@ -452,7 +453,7 @@ print("step, largest error:", "  ".join(f"N={N}: {e:.2f}" for N, e in zip(WIDTHS
 # %%
 from nnlib.optimizers import Adam
 from nnlib.training import train
-from nnlib.viz.chapter_plots_12 import plot_fits
+from nnlib.viz.approximation import plot_fits
 
 x_train = np.linspace(-1, 1, 256)[:, None]
 y_train = target_function("bumpy")(x_train)
@@ -573,7 +574,7 @@ for name, v in val.items():
 # %%
 from nnlib.viz import plot_decision_boundary
 
-fig, axes = side_by_side(2, figsize=(8, 3.6))
+fig, axes = new_panels(2, figsize=(8, 3.6))
 for ax, (name, candidate) in zip(axes, nets.items()):
     plot_decision_boundary(candidate, spirals.X_train, spirals.y_train, ax=ax,
                            X_val=spirals.X_val, y_val=spirals.y_val)

@@ -449,7 +449,8 @@ print("a sample in a batch of 1024 costs less than 1/10 of a sample alone:", t_1
 
 # %% tags=["nbval-ignore-output"]
 # Output not compared by nbval: wall-clock timings differ from run to run and machine to machine.
-from nnlib.viz.chapter_plots_12 import plot_timings, side_by_side
+from nnlib.viz.cost import plot_timings
+from nnlib.viz import new_panels
 
 BATCHES = [1, 4, 16, 64, 256, 1024]
 batches = {n: timing_rng.normal(size=(n, 2)) for n in BATCHES}
@@ -468,7 +469,7 @@ print(f"[2, 16, 16, 1], n = 512: loop {1e3 * t_loop:.1f} ms, one call {1e3 * t_v
 print(f"[64, 256, 256, 10], n = 256: loop {1e3 * t_big_loop:.1f} ms, one call {1e3 * t_big:.2f} ms "
       f"({t_big_loop / t_big:.1f}× faster)")
 print("GFLOP/s by width:", "  ".join(f"{h}: {f / t / 1e9:.1f}" for h, f, t in zip(WIDTHS, flops, t_width)))
-fig, (ax_n, ax_h) = side_by_side(2, figsize=(10, 3.4))
+fig, (ax_n, ax_h) = new_panels(2, figsize=(10, 3.4))
 plot_timings(BATCHES, {"one call per batch": t_batch}, "batch size n", ax=ax_n, per="sample",
              title="[2, 16, 16, 1]: the cost of one sample")
 ax_n.axhline(t_loop / 512, color="C3", ls="--", label="one call per sample (loop)")

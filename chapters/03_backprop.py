@@ -40,15 +40,16 @@ import numpy as np
 
 from nnlib.activations import sigmoid, sigmoid_grad
 from nnlib.datasets import make_moons
-from nnlib.diagnostics import gradient_norms_by_layer
+from nnlib.analysis.gradients import gradient_norms_by_layer
 from nnlib.exercises import ch03
 from nnlib.gradcheck import ATOL, THRESHOLD, check_gradients, numerical_gradient
 from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
 from nnlib.viz import (animate_gradient_flow, plot_gradient_norms, plot_layer_gradient_norms,
                        setup_notebook, to_jshtml)
-from nnlib.viz.chapter_plots_3 import (plot_backprop_cost, plot_derivative_bound, plot_error_vs_eps,
-                                       plot_kink_secant, plot_norm_by_depth, plot_product_bound)
+from nnlib.viz.cost import plot_backprop_cost
+from nnlib.viz.gradients import (plot_derivative_bound, plot_error_vs_eps, plot_kink_secant,
+                                 plot_norm_by_depth, plot_product_bound)
 from nnlib.widgets import gradient_flow_widget, vanishing_gradient_widget
 
 setup_notebook()

@@ -37,17 +37,19 @@ from IPython.display import Markdown
 
 from nnlib.activations import get_activation
 from nnlib.datasets import load_dataset
-from nnlib.diagnostics import activation_minimum, saturation_regions
+from nnlib.analysis.activations import activation_minimum, saturation_regions
 from nnlib.exercises import ch04
-from nnlib.experiments import (CH4_DEAD, CH4_NONLINEAR, CH4_RACE, TABLE_ORDER, activation_table,
-                               collapse_linear, markdown_table, sweep, train_counting_dead_units,
-                               train_run)
+from nnlib.chapter_settings import CH4_DEAD, CH4_NONLINEAR, CH4_RACE
+from nnlib.analysis.activations import (TABLE_ORDER, activation_table, collapse_linear,
+                                        train_counting_dead_units)
+from nnlib.viz.tables import markdown_table
+from nnlib.analysis.training import sweep, train_run
 from nnlib.network import MLP
 from nnlib.viz import plot_activations, plot_decision_boundary, setup_notebook
-from nnlib.viz.chapter_plots_45 import (new_panels, plot_activation_race, plot_dead_units,
-                                        plot_linear_collapse)
+from nnlib.viz import new_panels
+from nnlib.viz.activations import plot_activation_race, plot_dead_units, plot_linear_collapse
 from nnlib.widgets import activation_widget
-from nnlib.widgets.chapter_widgets_45 import activation_race_widget
+from nnlib.widgets.activations import activation_race_widget
 
 setup_notebook()
 
@@ -166,7 +168,7 @@ activation_widget()
 # The table below is computed from the functions themselves, not typed in.
 #
 # * **Range.** The lower end is the function's minimum if it has one at a finite $z$ —
-#   found numerically by `nnlib.diagnostics.activation_minimum`, which looks for a sign
+#   found numerically by `nnlib.analysis.activations.activation_minimum`, which looks for a sign
 #   change of $\sigma'$ from $-$ to $+$ and refines it with Brent's root finder — or else its
 #   limit far to the left. A square bracket means the value is reached, a round one that it
 #   is only approached.

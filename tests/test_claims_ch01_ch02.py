@@ -17,7 +17,7 @@ import pytest
 
 from nnlib.activations import get_activation, sigmoid, softmax
 from nnlib.datasets import load_dataset, make_circles
-from nnlib.diagnostics import fit_one_hidden_layer, target_function
+from nnlib.analysis.approximation import fit_one_hidden_layer, target_function
 from nnlib.network import MLP
 from nnlib.optimizers import Adam
 from nnlib.training import train

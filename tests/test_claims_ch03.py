@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from nnlib.activations import sigmoid_grad
-from nnlib.diagnostics import gradient_norms_by_layer
+from nnlib.analysis.gradients import gradient_norms_by_layer
 from nnlib.gradcheck import THRESHOLD, check_gradients, numerical_gradient
 from nnlib.layers import Dense
 from nnlib.losses import loss_and_delta

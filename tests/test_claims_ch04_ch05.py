@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 
 from nnlib.activations import get_activation
-from nnlib.diagnostics import activation_minimum
-from nnlib.experiments import (CH4_DEAD, CH5_LAMBDAS, CH5_NEAR_ZERO, activation_table,
-                               collapse_linear, count_near_zero, weights)
+from nnlib.analysis.activations import activation_minimum
+from nnlib.chapter_settings import CH4_DEAD, CH5_LAMBDAS, CH5_NEAR_ZERO
+from nnlib.analysis.activations import activation_table, collapse_linear
+from nnlib.analysis.regularization import count_near_zero, weights
 from nnlib.network import MLP
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
@@ -245,7 +246,7 @@ def test_batch_norm_statistics_and_modes(ch5):
 
 def test_batch_norm_at_a_high_learning_rate(ch5):
     """Plain: loss 0.693, accuracy 0.43, dead [19, 19, 32]; batch norm: 0.026, 1.00, no dead units."""
-    from nnlib.experiments import dead_unit_counts
+    from nnlib.analysis.activations import dead_unit_counts
     plain, bn = ch5["high_lr"][None], ch5["high_lr"]["batch"]
     X = ch5["spirals"].X_train
     assert abs(plain.history.train_loss[-1] - LN2) < 0.01
@@ -257,7 +258,7 @@ def test_activation_distributions_layer_by_layer(ch5):
     """s = 0.05: σ of layer 6 is 8e-5; s = 1.0: 62 % of layer 6 beyond ±0.99; with batch norm
     both scales give nearly the same values (correlation ≥ 0.9990, mean |difference| ≤ 0.017,
     from ε), σ ≈ 0.67 in every layer."""
-    from nnlib.experiments import hidden_activations
+    from nnlib.analysis.regularization import hidden_activations
     X = ch5["X_deep"]
 
     def layers(s, norm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+import numpy as np
 
 
 def new_axes(ax=None, figsize=(5.0, 3.5), dpi=100, **subplot_kw):
@@ -23,3 +24,16 @@ def to_jshtml(anim, default_mode="loop"):
     from IPython.display import HTML
 
     return HTML(anim.to_jshtml(default_mode=default_mode))
+
+
+def new_panels(ncols, nrows=1, axes=None, figsize=None, dpi=80, **subplot_kw):
+    """``(fig, axes)``: the given axes (a sequence) and their figure, or a new bare Figure
+    with ``nrows × ncols`` panels (constrained layout, no pyplot).  ``axes`` is returned flat."""
+    if axes is not None:
+        axes = list(np.ravel(axes))
+        if len(axes) != nrows * ncols:
+            raise ValueError(f"axes must hold {nrows * ncols} axes, got {len(axes)}")
+        return axes[0].figure, axes
+    fig = Figure(figsize=figsize or (3.2 * ncols, 3.0 * nrows), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, list(np.ravel(fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)))

@@ -1,8 +1,8 @@
 """Universal approximation: a 1 → N → 1 network's fit of a 1-D target, neuron by neuron.
 
-The network usually comes from :func:`nnlib.diagnostics.fit_one_hidden_layer`; the split of
+The network usually comes from :func:`nnlib.analysis.approximation.fit_one_hidden_layer`; the split of
 its output into the neurons' shares W2_j · σ(z_j(x)) from
-:func:`nnlib.diagnostics.neuron_contributions`.  Here we only draw:
+:func:`nnlib.analysis.approximation.neuron_contributions`.  Here we only draw:
 
 * :func:`plot_approximation` — target f, fit ŷ = Σ_j W2_j σ(z_j) + b2, and (faint) every term;
 * :func:`plot_neuron_contributions` — the terms alone, on their own scale;
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..diagnostics import neuron_contributions, target_function
+from ..analysis.approximation import neuron_contributions, target_function
 from ._base import new_axes
 
 __all__ = ["plot_approximation", "plot_neuron_contributions", "plot_approximation_error",
@@ -113,7 +113,7 @@ def _coarse_ceiling(x: float) -> float:
 def plot_approximation(net, target, ax=None, show_neurons=True):
     """Plot the target f (dashed), the network's fit ŷ (thick) and, faintly, each neuron's term.
 
-    ``net`` is a 1 → N → 1 MLP (e.g. from :func:`nnlib.diagnostics.fit_one_hidden_layer`),
+    ``net`` is a 1 → N → 1 MLP (e.g. from :func:`nnlib.analysis.approximation.fit_one_hidden_layer`),
     ``target`` a name (sine, step, abs, bumpy) or a callable f(x).  The output is the sum
     ŷ(x) = Σ_j W2_j σ(z_j(x)) + b2 of the faint curves plus the bias.  Returns ``(fig, ax)``.
     """
@@ -152,4 +152,46 @@ def plot_approximation_error(net, target, ax=None):
     """
     fig, ax = new_axes(ax, figsize=(6.0, 3.0), dpi=80)
     ApproximationArtists(ax_err=ax).update(net, target)
+    return fig, ax
+
+
+def plot_error_vs_width(widths, errors, ax=None, ylabel="RMS error on [−1, 1]", title=None):
+    """Error against the hidden width N on log-log axes.
+
+    widths (m,); errors: dict label -> (m,) errors, one line per label (e.g. per target).
+    Returns ``(fig, ax)``.
+    """
+    widths = np.asarray(widths, dtype=float)
+    fig, ax = new_axes(ax, figsize=(5.4, 3.4), dpi=80)
+    markers = "osD^v<>"
+    for i, (label, errs) in enumerate(errors.items()):
+        ax.loglog(widths, np.asarray(errs, dtype=float), marker=markers[i % len(markers)],
+                  ms=4, lw=1.5, label=label)
+    ax.set_xticks(widths)
+    ax.set_xticklabels([f"{w:g}" for w in widths])
+    ax.minorticks_off()
+    ax.set_xlabel("hidden neurons N")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or "more neurons, smaller error")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small", loc="lower left")
+    return fig, ax
+
+
+def plot_fits(x, target, fits, ax=None, title=None, target_label="target f"):
+    """The target (dashed black) and every network output in ``fits`` against x.
+
+    x (m,), target (m,); fits: dict label -> (m,) outputs.  Returns ``(fig, ax)``.
+    """
+    x, target = np.ravel(x), np.ravel(target)
+    fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
+    ax.plot(x, target, "--", color="black", lw=1.5, label=target_label, zorder=3)
+    for i, (label, y) in enumerate(fits.items()):
+        ax.plot(x, np.ravel(y), color=f"C{i}", lw=1.8, alpha=0.9, label=label)
+    ax.set_xlabel("x")
+    ax.set_xlim(x.min(), x.max())
+    if title:
+        ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="best")
     return fig, ax

@@ -18,7 +18,7 @@ from matplotlib.animation import FuncAnimation
 from nnlib._checks import as_float_array, check_int
 
 from ._base import new_axes
-from .diagram import EDGE_OFF, MAX_NEURONS, NetworkDiagram, _net_sizes, layer_symbol
+from .network import EDGE_OFF, MAX_NEURONS, NetworkDiagram, _net_sizes, layer_symbol
 
 __all__ = ["animate_forward", "ForwardPassPicture"]
 

@@ -29,7 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from nnlib._checks import as_float_array
 
 from ._base import new_axes
-from .diagram import _net_sizes, get_cmap, layer_symbol
+from .network import _net_sizes, get_cmap, layer_symbol
 
 __all__ = ["plot_representations", "animate_representations", "representation_views",
            "project_2d", "RepresentationPicture", "LayerView", "class_colors"]

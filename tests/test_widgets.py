@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlib.diagnostics import probability_grid
+from nnlib.analysis.training import probability_grid
 from nnlib.widgets import (FigureView, activation_widget, training_explorer,
                            universal_approximation_widget, vanishing_gradient_widget)
 from nnlib.widgets.sweep import random_value
@@ -222,7 +222,7 @@ def test_training_reports_an_error_instead_of_dying_silently(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("nnlib.widgets.training_widgets.train", broken)
+    monkeypatch.setattr("nnlib.widgets.training.train", broken)
     box.run_training()
     assert box.wait(timeout=30)
     assert "boom" in box.status.value and isinstance(box.explorer.error, RuntimeError)

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 from scipy import special
 
-from nnlib import diagnostics as d
+from nnlib.analysis import activations, approximation, gradients, training
 from nnlib.datasets import load_dataset, make_moons, true_function
 from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
@@ -21,7 +21,7 @@ from nnlib.viz import (plot_accuracy_curves, plot_activations, plot_approximatio
                        plot_approximation_error, plot_decision_boundary,
                        plot_layer_gradient_norms, plot_loss_curves, plot_neuron_contributions)
 from nnlib.viz.gradients import NORM_FLOOR
-from nnlib.viz.training_plots import CurveArtists, DecisionBoundaryArtists
+from nnlib.viz.training import CurveArtists, DecisionBoundaryArtists
 
 
 # --- activation minima: 3 decimals against a brute-force grid of independent formulas ------
@@ -43,7 +43,7 @@ def test_activation_minimum_matches_a_brute_force_grid(name, f, z_expected, f_ex
     z = np.linspace(-3.0, 0.0, 3_000_001)             # step 1e-6, far finer than 3 decimals
     values = f(z)
     i = np.argmin(values)
-    found = d.activation_minimum(name)
+    found = activations.activation_minimum(name)
     assert round(found.z, 3) == round(z[i], 3) == z_expected
     assert round(found.f, 3) == round(values[i], 3) == f_expected
     assert abs(found.z - z[i]) < 2e-6 and abs(found.f - values[i]) < 1e-10
@@ -51,13 +51,13 @@ def test_activation_minimum_matches_a_brute_force_grid(name, f, z_expected, f_ex
 
 def test_silu_minimum_satisfies_its_closed_form():
     # σ′ = s + z s (1 − s) = 0  ⇔  1 + z (1 − s) = 0  ⇒  f = z·s = z + 1 at the minimum.
-    found = d.activation_minimum("silu")
+    found = activations.activation_minimum("silu")
     assert found.f == pytest.approx(found.z + 1.0, abs=1e-10)
 
 
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh", "identity"])
 def test_monotone_activations_have_no_minimum(name):
-    assert d.activation_minimum(name) is None
+    assert activations.activation_minimum(name) is None
 
 
 def test_saturation_regions_against_closed_forms():
@@ -65,23 +65,23 @@ def test_saturation_regions_against_closed_forms():
     t = 0.05
     s = (1 + math.sqrt(1 - 4 * t)) / 2
     edge = math.log(s / (1 - s))
-    (a0, a1), (b0, b1) = d.saturation_regions("sigmoid", -6, 6, t)
+    (a0, a1), (b0, b1) = activations.saturation_regions("sigmoid", -6, 6, t)
     assert (a0, b1) == (-6, 6)
     assert a1 == pytest.approx(-edge, abs=1e-7) and b0 == pytest.approx(edge, abs=1e-7)
     # tanh: 1 − tanh² = t  ⇒  |z| > atanh(√(1 − t)).
-    (_, c1), (c2, _) = d.saturation_regions("tanh", -5, 5, t)
+    (_, c1), (c2, _) = activations.saturation_regions("tanh", -5, 5, t)
     assert c2 == pytest.approx(math.atanh(math.sqrt(1 - t)), abs=1e-7) and c1 == pytest.approx(-c2, abs=1e-7)
-    relu = d.saturation_regions("relu", -3, 2, t)
+    relu = activations.saturation_regions("relu", -3, 2, t)
     assert len(relu) == 1 and relu[0][0] == -3 and relu[0][1] == pytest.approx(0.0, abs=1e-6)
-    assert d.saturation_regions("identity", -3, 3, t) == []
+    assert activations.saturation_regions("identity", -3, 3, t) == []
 
 
 @pytest.mark.parametrize("call, error", [
-    (lambda: d.activation_minimum("softmax"), ValueError),
-    (lambda: d.activation_minimum(3), TypeError),
-    (lambda: d.activation_minimum("gelu", lo=1.0, hi=0.0), ValueError),
-    (lambda: d.saturation_regions("tanh", -1, 1, threshold=0.0), ValueError),
-    (lambda: d.saturation_regions("swish", -1, 1), ValueError),
+    (lambda: activations.activation_minimum("softmax"), ValueError),
+    (lambda: activations.activation_minimum(3), TypeError),
+    (lambda: activations.activation_minimum("gelu", lo=1.0, hi=0.0), ValueError),
+    (lambda: activations.saturation_regions("tanh", -1, 1, threshold=0.0), ValueError),
+    (lambda: activations.saturation_regions("swish", -1, 1), ValueError),
 ])
 def test_activation_diagnostics_reject_bad_input(call, error):
     with pytest.raises(error):
@@ -92,7 +92,7 @@ def test_activation_diagnostics_reject_bad_input(call, error):
 
 def test_gradient_norms_at_init_equal_a_direct_backward_pass():
     depth, seed, n = 4, 3, 64
-    norms = d.gradient_norms_by_layer(depth, "tanh", "xavier_normal", steps=0, seed=seed, n=n)
+    norms = gradients.gradient_norms_by_layer(depth, "tanh", "xavier_normal", steps=0, seed=seed, n=n)
     assert list(norms) == ["at initialization"]
     rng = np.random.default_rng(seed)                 # the same stream the function uses
     X, y = make_moons(n, 0.1, rng)
@@ -106,23 +106,23 @@ def test_gradient_norms_at_init_equal_a_direct_backward_pass():
 
 
 def test_gradient_norms_shape_determinism_and_the_lesson():
-    plain = d.gradient_norms_by_layer(10, "sigmoid", steps=3, seed=0)
+    plain = gradients.gradient_norms_by_layer(10, "sigmoid", steps=3, seed=0)
     assert list(plain) == ["at initialization", "after 3 SGD steps"]
     assert all(v.shape == (11,) for v in plain.values())
-    again = d.gradient_norms_by_layer(10, "sigmoid", steps=3, seed=0)
+    again = gradients.gradient_norms_by_layer(10, "sigmoid", steps=3, seed=0)
     for key in plain:
         np.testing.assert_array_equal(plain[key], again[key])
     first, last = plain["at initialization"][[0, -1]]
     assert first / last < 1e-3                        # sigmoid: the gradient vanishes
     for options in ({"residual": True}, {"norm": "batch"}):
-        level = d.gradient_norms_by_layer(10, "sigmoid", seed=0, **options)["at initialization"]
+        level = gradients.gradient_norms_by_layer(10, "sigmoid", seed=0, **options)["at initialization"]
         assert level[0] / level[-1] > 1e-2            # skips / batch norm keep it level
 
 
 def test_gradient_norms_zeros_init_and_divergence():
-    zeros = d.gradient_norms_by_layer(5, "relu", "zeros", steps=2)
+    zeros = gradients.gradient_norms_by_layer(5, "relu", "zeros", steps=2)
     assert all(np.all(v == 0) for v in zeros.values())
-    boom = d.gradient_norms_by_layer(30, "identity", "he_normal", steps=5, seed=0)
+    boom = gradients.gradient_norms_by_layer(30, "identity", "he_normal", steps=5, seed=0)
     label = list(boom)[1]
     assert "diverged" in label
     assert all(np.all(np.isfinite(v)) for v in boom.values())
@@ -135,7 +135,7 @@ def test_gradient_norms_zeros_init_and_divergence():
 ])
 def test_gradient_norms_reject_bad_input(kwargs, error):
     with pytest.raises(error):
-        d.gradient_norms_by_layer(**kwargs)
+        gradients.gradient_norms_by_layer(**kwargs)
 
 
 # --- one hidden layer, output layer by least squares ---------------------------------------
@@ -143,7 +143,7 @@ def test_gradient_norms_reject_bad_input(kwargs, error):
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "gelu"])
 def test_fit_one_hidden_layer_is_a_least_squares_optimum(activation):
     n_points = 256
-    net = d.fit_one_hidden_layer("bumpy", 12, activation, seed=1, n_points=n_points)
+    net = approximation.fit_one_hidden_layer("bumpy", 12, activation, seed=1, n_points=n_points)
     assert net.sizes == [1, 12, 1] and net.head == "identity"
     x = np.linspace(-1, 1, n_points)[:, None]
     _, cache = net.forward(x)
@@ -156,38 +156,38 @@ def test_fit_one_hidden_layer_is_a_least_squares_optimum(activation):
 def test_fit_gets_better_with_more_neurons_and_is_deterministic():
     x = np.linspace(-1, 1, 1001)[:, None]
     f = true_function("sine")(x)[:, 0]
-    rms = [np.sqrt(np.mean((d.fit_one_hidden_layer("sine", n, "relu", 0).predict(x)[:, 0] - f) ** 2))
+    rms = [np.sqrt(np.mean((approximation.fit_one_hidden_layer("sine", n, "relu", 0).predict(x)[:, 0] - f) ** 2))
            for n in (2, 10, 50)]
     assert rms[0] > rms[1] > rms[2] and rms[2] < 0.01
-    a = d.fit_one_hidden_layer("step", 20, "sigmoid", seed=5)
-    b = d.fit_one_hidden_layer("step", 20, "sigmoid", seed=5)
-    c = d.fit_one_hidden_layer("step", 20, "sigmoid", seed=6)
+    a = approximation.fit_one_hidden_layer("step", 20, "sigmoid", seed=5)
+    b = approximation.fit_one_hidden_layer("step", 20, "sigmoid", seed=5)
+    c = approximation.fit_one_hidden_layer("step", 20, "sigmoid", seed=6)
     for key in a.params:
         np.testing.assert_array_equal(a.params[key], b.params[key])
     assert not np.array_equal(a.params["W1"], c.params["W1"])
 
 
 def test_neuron_contributions_add_up_to_the_output():
-    net = d.fit_one_hidden_layer("abs", 7, "tanh", seed=2)
+    net = approximation.fit_one_hidden_layer("abs", 7, "tanh", seed=2)
     x = np.linspace(-1, 1, 50)
-    parts, b2 = d.neuron_contributions(net, x)
+    parts, b2 = approximation.neuron_contributions(net, x)
     assert parts.shape == (50, 7)
     np.testing.assert_allclose(parts.sum(axis=1) + b2, net.predict(x[:, None])[:, 0], atol=1e-12)
 
 
 def test_fit_accepts_a_callable_target():
-    net = d.fit_one_hidden_layer(lambda x: x ** 2, 30, "relu")
+    net = approximation.fit_one_hidden_layer(lambda x: x ** 2, 30, "relu")
     x = np.linspace(-1, 1, 101)[:, None]
     assert np.max(np.abs(net.predict(x) - x ** 2)) < 0.01
 
 
 @pytest.mark.parametrize("call, error", [
-    (lambda: d.fit_one_hidden_layer("cosine", 5), ValueError),
-    (lambda: d.fit_one_hidden_layer("sine", 0), ValueError),
-    (lambda: d.fit_one_hidden_layer("sine", 5.0), TypeError),
-    (lambda: d.fit_one_hidden_layer("sine", 5, "softmax"), ValueError),
-    (lambda: d.neuron_contributions(MLP([2, 3, 1]), [0.0]), ValueError),
-    (lambda: d.probability_grid(MLP([3, 2, 1]), (0, 1), (0, 1)), ValueError),
+    (lambda: approximation.fit_one_hidden_layer("cosine", 5), ValueError),
+    (lambda: approximation.fit_one_hidden_layer("sine", 0), ValueError),
+    (lambda: approximation.fit_one_hidden_layer("sine", 5.0), TypeError),
+    (lambda: approximation.fit_one_hidden_layer("sine", 5, "softmax"), ValueError),
+    (lambda: approximation.neuron_contributions(MLP([2, 3, 1]), [0.0]), ValueError),
+    (lambda: training.probability_grid(MLP([3, 2, 1]), (0, 1), (0, 1)), ValueError),
 ])
 def test_fit_and_contributions_reject_bad_input(call, error):
     with pytest.raises(error):
@@ -196,7 +196,7 @@ def test_fit_and_contributions_reject_bad_input(call, error):
 
 def test_probability_grid():
     net = MLP([2, 4, 1], head="sigmoid", seed=0)
-    xx, yy, p = d.probability_grid(net, (-1, 1), (-2, 2), m=7)
+    xx, yy, p = training.probability_grid(net, (-1, 1), (-2, 2), m=7)
     assert xx.shape == yy.shape == p.shape == (7, 7)
     assert xx[0, 0] == -1 and yy[-1, 0] == 2
     assert np.all((p > 0) & (p < 1))
@@ -215,10 +215,10 @@ def trained():
 
 def _plot_calls(trained):
     net, data, history = trained
-    fit = d.fit_one_hidden_layer("sine", 8, "relu")
+    fit = approximation.fit_one_hidden_layer("sine", 8, "relu")
     return {
         "layer_gradient_norms": lambda ax: plot_layer_gradient_norms(
-            d.gradient_norms_by_layer(4, steps=1), ax=ax),
+            gradients.gradient_norms_by_layer(4, steps=1), ax=ax),
         "activations": lambda ax: plot_activations(["gelu", "silu", "tanh"], -4, 4, ax=ax),
         "activations_one": lambda ax: plot_activations("relu", ax=ax, derivative=False),
         "approximation": lambda ax: plot_approximation(fit, "sine", ax=ax),
@@ -296,7 +296,7 @@ def test_decision_boundary_artists_follow_new_data(trained):
 
 def test_fit_with_coinciding_features_is_the_minimum_norm_line():
     """Identity neurons are all lines: the fit is the least-squares line, with small weights."""
-    net = d.fit_one_hidden_layer("bumpy", 40, "identity", seed=0)
+    net = approximation.fit_one_hidden_layer("bumpy", 40, "identity", seed=0)
     x = np.linspace(-1, 1, 101)[:, None]
     y = net.predict(x)[:, 0]
     slopes = np.diff(y) / np.diff(x[:, 0])

@@ -24,133 +24,11 @@ Chapter 5
 
 from __future__ import annotations
 
-import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-from .activation_plots import ACTIVATION_COLOURS
 from ._base import new_axes
+import numpy as np
+from ._base import new_panels
 
-__all__ = ["plot_linear_collapse", "plot_dead_units", "plot_activation_race", "RaceArtists",
-           "plot_weight_histogram", "WeightHistogramArtists", "plot_sweep_summary",
-           "SweepSummaryArtists", "plot_near_zero", "plot_layer_distributions",
-           "plot_normalization", "new_panels"]
-
-_TRAIN, _VAL = "C0", "C1"
-
-
-def new_panels(ncols, nrows=1, axes=None, figsize=None, dpi=80, **subplot_kw):
-    """``(fig, axes)``: the given axes (a sequence) and their figure, or a new bare Figure
-    with ``nrows × ncols`` panels (constrained layout, no pyplot).  ``axes`` is returned flat."""
-    if axes is not None:
-        axes = list(np.ravel(axes))
-        if len(axes) != nrows * ncols:
-            raise ValueError(f"axes must hold {nrows * ncols} axes, got {len(axes)}")
-        return axes[0].figure, axes
-    fig = Figure(figsize=figsize or (3.2 * ncols, 3.0 * nrows), dpi=dpi, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, list(np.ravel(fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)))
-
-
-# --- chapter 4 ---------------------------------------------------------------------------
-
-def plot_linear_collapse(t, outputs: dict, ax=None, xlabel="position t along the line"):
-    """Network outputs along a straight line x(t) = x₀ + t·v through input space.
-
-    ``outputs`` maps a label to an array (m,) of outputs at the points t (m,).  Labels
-    containing "product" are drawn dashed on top, so a curve that coincides with the stack
-    it reproduces stays visible.
-    """
-    t = np.asarray(t, dtype=float)
-    fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
-    for i, (label, y) in enumerate(outputs.items()):
-        dashed = "product" in label
-        ax.plot(t, np.asarray(y, dtype=float).reshape(-1), ls="--" if dashed else "-",
-                lw=2.4 if not dashed else 1.6, color=f"C{i}", label=label, zorder=3 if dashed else 2)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("network output $z^{(L)}$")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small")
-    return fig, ax
-
-
-def plot_dead_units(counts: dict, n_units: int, ax=None):
-    """Dead hidden units (summed over the hidden layers) after each epoch, one curve per label.
-
-    ``counts`` maps a label (e.g. "lr = 2.0") to an int array (epochs + 1, layers) from
-    :func:`nnlib.experiments.train_counting_dead_units` (row 0 = initialisation);
-    ``n_units`` is the number of hidden units, the top of the y-axis.
-    """
-    fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
-    for i, (label, c) in enumerate(counts.items()):
-        total = np.asarray(c).reshape(len(c), -1).sum(axis=1)
-        ax.plot(np.arange(len(total)), total, lw=2, color=f"C{i}", label=label)
-    ax.axhline(n_units, color="black", lw=0.8, ls=":")
-    ax.set_ylim(-0.02 * n_units, 1.05 * n_units)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(f"dead units (of {n_units})")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small", loc="center right")
-    return fig, ax
-
-
-class RaceArtists:
-    """Training (left) and validation (right) loss per epoch, one line per activation.
-
-    All lines are made once; :meth:`update` shows the chosen activations and rescales.
-    """
-
-    def __init__(self, ax_train, ax_val, histories: dict):
-        self.axes = (ax_train, ax_val)
-        self.histories = histories
-        self.lines = {}
-        for name, history in histories.items():
-            colour = ACTIVATION_COLOURS.get(name, None)
-            for ax, values in zip(self.axes, (history.train_loss, history.val_loss)):
-                line, = ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, color=colour,
-                                label=name)
-                self.lines.setdefault(name, []).append(line)
-        for ax, title in zip(self.axes, ("training loss", "validation loss")):
-            ax.set_yscale("log")
-            ax.set_xlabel("epoch")
-            ax.set_title(title, fontsize="medium")
-            ax.grid(True, alpha=0.3)
-        ax_train.set_ylabel("loss (log scale)")
-        self.note = ax_train.text(0.5, 0.5, "", transform=ax_train.transAxes, ha="center")
-
-    def update(self, names) -> None:
-        names = [n for n in names if n in self.histories]
-        values = []
-        for name, lines in self.lines.items():
-            for line in lines:
-                line.set_visible(name in names)
-            if name in names:
-                values += [np.asarray(line.get_ydata(), dtype=float) for line in lines]
-        self.note.set_text("" if names else "choose at least one activation")
-        for ax in self.axes:
-            legend = ax.get_legend()
-            if legend is not None:
-                legend.remove()
-        if names:
-            v = np.concatenate(values)
-            v = v[np.isfinite(v) & (v > 0)]
-            for ax in self.axes:
-                ax.set_ylim(v.min() / 1.5, v.max() * 1.5)
-                ax.set_xlim(0, max(len(h.train_loss) for h in self.histories.values()))
-            self.axes[1].legend(handles=[self.lines[n][1] for n in self.lines if n in names],
-                                fontsize="small", loc="lower left")
-
-
-def plot_activation_race(histories: dict, names=None, axes=None):
-    """Training and validation loss per epoch for each activation's History, side by side.
-
-    ``histories`` maps an activation name to a :class:`~nnlib.training.History`; ``names``
-    chooses which to show (default all).  Returns ``(fig, (ax_train, ax_val))``.
-    """
-    fig, axes = new_panels(2, axes=axes, figsize=(8.0, 3.2))
-    artists = RaceArtists(axes[0], axes[1], histories)
-    artists.update(list(histories) if names is None else list(names))
-    return fig, axes
+_TRAIN, _VAL = "C0", "C1"   # training and validation curves
 
 
 # --- chapter 5 ---------------------------------------------------------------------------
@@ -293,7 +171,7 @@ def plot_layer_distributions(layers, ax=None, title=None, ylim=None):
     """The values of each hidden layer's output a^(l) (all samples and units), as violins.
 
     ``layers`` is a list of arrays, one per hidden layer (as from
-    :func:`nnlib.experiments.hidden_activations`).  Each layer's tick label gives its
+    :func:`nnlib.analysis.regularization.hidden_activations`).  Each layer's tick label gives its
     standard deviation σ, so a collapse towards 0 is readable even when the violin is flat.
     """
     fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)

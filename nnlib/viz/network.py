@@ -13,21 +13,14 @@ The diagram shows the Dense weights only (no normalisation layers or skip connec
 
 from __future__ import annotations
 
-import functools
-from typing import NamedTuple
-
-import numpy as np
+from .._checks import as_float_array, check_choice, check_int
+from ._base import new_axes
 from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
-
-from nnlib._checks import as_float_array, check_choice, check_int
-
-from ._base import new_axes
-
-__all__ = ["plot_network", "NetworkDiagram", "network_layout", "weight_edge_style",
-           "activation_colors", "layer_symbol", "subscript", "POSITIVE", "NEGATIVE", "UNLIT",
-           "ACTIVATION_CMAP"]
+from typing import NamedTuple
+import functools
+import numpy as np
 
 POSITIVE = to_rgba("#c0392b")   # W > 0: red
 NEGATIVE = to_rgba("#2e6fb0")   # W < 0: blue

@@ -28,29 +28,25 @@ How the plots keep up.  A full redraw of the three panels lays out and rasterise
 label again (50–100 ms on a small machine).  During a run only the moving artists change —
 probability map, boundary, points, curves — while axis limits stay put (the epoch axis spans
 the whole run, the loss axis whole decades), so a
-:class:`~nnlib.widgets.explorers.BlitRefresher` draws the rest once, keeps it as a pixel
+:class:`~nnlib.widgets._base.BlitRefresher` draws the rest once, keeps it as a pixel
 background and, per update, pastes it back and draws only the moving artists: about a
 quarter of the cost.  When a limit does change, the background is redrawn.
 """
 
 from __future__ import annotations
 
-import html
-import threading
-import time
-
-import ipywidgets as widgets
-
 from .._checks import check_int
 from ..datasets import CLASSIFICATION, load_dataset
 from ..network import MLP
 from ..optimizers import SGD
 from ..training import History, train
-from ..viz.training_plots import CurveArtists, DecisionBoundaryArtists
-from ._view import FigureView
-from .explorers import BlitRefresher, explorer_box, fixed_layout
-
-__all__ = ["training_explorer", "UPDATE_EVERY", "MIN_TRAINING_SHARE", "BATCH_SIZE"]
+from ..viz.training import CurveArtists, DecisionBoundaryArtists
+from ._base import BlitRefresher, explorer_box, fixed_layout
+from ._base import FigureView
+import html
+import ipywidgets as widgets
+import threading
+import time
 
 #: Seconds from the start of one plot update to the start of the next while training.
 UPDATE_EVERY = 0.1

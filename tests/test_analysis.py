@@ -1,4 +1,4 @@
-"""nnlib.experiments, and the pictures and widgets of chapters 4 and 5 that draw its results."""
+"""nnlib.analysis (activations, training, regularization), and the pictures and widgets that draw its results."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -6,15 +6,19 @@ import pytest
 from matplotlib.figure import Figure
 
 from nnlib.datasets import load_dataset
-from nnlib.experiments import (Run, activation_table, collapse_linear, count_near_zero,
-                               dead_unit_counts, dropout_ensemble, final_losses,
-                               hidden_activations, markdown_table, sweep,
-                               train_counting_dead_units, train_run, weights)
+from nnlib.analysis.training import Run, final_losses, sweep, train_run
+from nnlib.analysis.activations import (activation_table, collapse_linear, dead_unit_counts,
+                                        train_counting_dead_units)
+from nnlib.analysis.regularization import (count_near_zero, dropout_ensemble, hidden_activations,
+                                           weights)
+from nnlib.viz.tables import markdown_table
 from nnlib.network import MLP
 from nnlib.training import History
-from nnlib.viz import chapter_plots_45 as plots
+from nnlib.viz import activations, regularization
+from nnlib.viz._base import new_panels
 from nnlib.viz import new_axes
-from nnlib.widgets.chapter_widgets_45 import activation_race_widget, sweep_widget
+from nnlib.widgets.activations import activation_race_widget
+from nnlib.widgets.regularization import sweep_widget
 
 SMALL = dict(sizes=[2, 6, 1], optimizer="sgd", lr=0.5, epochs=4, batch_size=16, seed=0)
 
@@ -196,16 +200,16 @@ def _history(n=5, offset=0.0):
 
 
 PLOTS = {
-    "linear_collapse": lambda ax: plots.plot_linear_collapse(
+    "linear_collapse": lambda ax: activations.plot_linear_collapse(
         np.linspace(0, 1, 5), {"stack": np.arange(5.0), "product": np.arange(5.0)}, ax=ax),
-    "dead_units": lambda ax: plots.plot_dead_units({"lr": np.ones((4, 2), int)}, 10, ax=ax),
-    "weight_histogram": lambda ax: plots.plot_weight_histogram(
+    "dead_units": lambda ax: activations.plot_dead_units({"lr": np.ones((4, 2), int)}, 10, ax=ax),
+    "weight_histogram": lambda ax: regularization.plot_weight_histogram(
         {"a": np.linspace(-4, 4, 50), "b": np.zeros(10)}, ax=ax),
-    "sweep_summary": lambda ax: plots.plot_sweep_summary([0, 0.1, 1], [0.1, 0.2, 0.3],
+    "sweep_summary": lambda ax: regularization.plot_sweep_summary([0, 0.1, 1], [0.1, 0.2, 0.3],
                                                          [0.5, 0.3, 0.4], ax=ax),
-    "near_zero": lambda ax: plots.plot_near_zero([0.1, 1], {"L1": [5, 9], "L2": [1, 2]}, 10,
+    "near_zero": lambda ax: regularization.plot_near_zero([0.1, 1], {"L1": [5, 9], "L2": [1, 2]}, 10,
                                                  0.01, ax=ax),
-    "layer_distributions": lambda ax: plots.plot_layer_distributions(
+    "layer_distributions": lambda ax: regularization.plot_layer_distributions(
         [np.random.default_rng(0).normal(size=(20, 3)), np.zeros((20, 3))], ax=ax, title="t"),
 }
 
@@ -224,17 +228,17 @@ def test_plot_makes_a_bare_figure_or_uses_the_given_axes(name):
 def test_multi_panel_plots():
     before = plt.get_fignums()
     race = {"relu": _history(), "tanh": _history(offset=0.1)}
-    fig, axes = plots.plot_activation_race(race, names=["tanh"])
+    fig, axes = activations.plot_activation_race(race, names=["tanh"])
     assert len(axes) == 2 and all(ax.figure is fig for ax in axes)
     visible = [line.get_label() for line in axes[0].lines if line.get_visible()]
     assert visible == ["tanh"]
-    fig, axes = plots.plot_normalization({"z": np.ones((2, 3)), "out": -np.ones((2, 3)) * 1e-9})
+    fig, axes = regularization.plot_normalization({"z": np.ones((2, 3)), "out": -np.ones((2, 3)) * 1e-9})
     assert len(axes) == 2
     assert "−0.0" not in [t.get_text() for t in axes[1].texts]
     fig.canvas.draw()
     assert plt.get_fignums() == before
     with pytest.raises(ValueError, match="axes"):
-        plots.new_panels(3, axes=axes)
+        new_panels(3, axes=axes)
 
 
 # --- widgets --------------------------------------------------------------------------

@@ -1,22 +1,20 @@
 """Activation functions σ(z) and their derivatives σ′(z), with minima and saturation marked.
 
-The minima come from :func:`nnlib.diagnostics.activation_minimum` and the saturated
+The minima come from :func:`nnlib.analysis.activations.activation_minimum` and the saturated
 intervals (|σ′| below a threshold: almost no gradient passes) from
-:func:`nnlib.diagnostics.saturation_regions`; this module only draws them.
+:func:`nnlib.analysis.activations.saturation_regions`; this module only draws them.
 """
 
 from __future__ import annotations
 
-import functools
-
-import numpy as np
-
 from .._checks import check_choice, check_float
-from ..activations import HIDDEN_ACTIVATIONS, get_activation
-from ..diagnostics import activation_minimum, saturation_regions
+from ..activations import HIDDEN_ACTIVATIONS
+from ..activations import get_activation
+from ..analysis.activations import activation_minimum, saturation_regions
 from ._base import new_axes
-
-__all__ = ["plot_activations", "ActivationCurves", "ACTIVATION_COLOURS"]
+import functools
+import numpy as np
+from ._base import new_panels
 
 #: One fixed colour per activation, the same in every picture.
 ACTIVATION_COLOURS = {"relu": "C0", "gelu": "C1", "silu": "C2", "sigmoid": "C3", "tanh": "C4",
@@ -164,3 +162,126 @@ def _padded(values, margin=0.08, free_bottom=0.0):
     step = 0.5 if hi - lo <= 20 else 5.0
     lo, hi = step * np.floor((lo - pad) / step), step * np.ceil((hi + pad) / step)
     return lo - free_bottom / (1 - free_bottom) * (hi - lo), hi
+
+
+def plot_neuron_response(neurons, activation="sigmoid", lo=-4.0, hi=4.0, ax=None, title=None):
+    """a = σ(w·x + b) of a neuron with one input x ∈ [lo, hi], one curve per (w, b) in ``neurons``.
+
+    Each curve's switch point x = −b/w (where z = 0) is marked with a dot.  Returns ``(fig, ax)``.
+    """
+    sigma = get_activation(activation)
+    x = np.linspace(lo, hi, 401)
+    fig, ax = new_axes(ax, figsize=(5.0, 3.0), dpi=80)
+    for i, (w, b) in enumerate(neurons):
+        colour = f"C{i}"
+        ax.plot(x, sigma.f(w * x + b), color=colour, lw=2, label=f"w = {w:g}, b = {b:g}")
+        if w != 0 and lo <= -b / w <= hi:
+            ax.plot([-b / w], sigma.f(np.array([0.0])), "o", color=colour, ms=5)
+    ax.axhline(0, color="black", lw=0.5)
+    ax.set_xlabel("input $x$")
+    ax.set_ylabel(rf"$a = \mathrm{{{activation}}}(wx + b)$")
+    ax.set_title(title or "one neuron; the dot marks x = −b/w")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left")
+    return fig, ax
+
+
+# --- chapter 4 ---------------------------------------------------------------------------
+
+def plot_linear_collapse(t, outputs: dict, ax=None, xlabel="position t along the line"):
+    """Network outputs along a straight line x(t) = x₀ + t·v through input space.
+
+    ``outputs`` maps a label to an array (m,) of outputs at the points t (m,).  Labels
+    containing "product" are drawn dashed on top, so a curve that coincides with the stack
+    it reproduces stays visible.
+    """
+    t = np.asarray(t, dtype=float)
+    fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
+    for i, (label, y) in enumerate(outputs.items()):
+        dashed = "product" in label
+        ax.plot(t, np.asarray(y, dtype=float).reshape(-1), ls="--" if dashed else "-",
+                lw=2.4 if not dashed else 1.6, color=f"C{i}", label=label, zorder=3 if dashed else 2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("network output $z^{(L)}$")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def plot_dead_units(counts: dict, n_units: int, ax=None):
+    """Dead hidden units (summed over the hidden layers) after each epoch, one curve per label.
+
+    ``counts`` maps a label (e.g. "lr = 2.0") to an int array (epochs + 1, layers) from
+    :func:`nnlib.analysis.activations.train_counting_dead_units` (row 0 = initialisation);
+    ``n_units`` is the number of hidden units, the top of the y-axis.
+    """
+    fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
+    for i, (label, c) in enumerate(counts.items()):
+        total = np.asarray(c).reshape(len(c), -1).sum(axis=1)
+        ax.plot(np.arange(len(total)), total, lw=2, color=f"C{i}", label=label)
+    ax.axhline(n_units, color="black", lw=0.8, ls=":")
+    ax.set_ylim(-0.02 * n_units, 1.05 * n_units)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"dead units (of {n_units})")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="center right")
+    return fig, ax
+
+
+class RaceArtists:
+    """Training (left) and validation (right) loss per epoch, one line per activation.
+
+    All lines are made once; :meth:`update` shows the chosen activations and rescales.
+    """
+
+    def __init__(self, ax_train, ax_val, histories: dict):
+        self.axes = (ax_train, ax_val)
+        self.histories = histories
+        self.lines = {}
+        for name, history in histories.items():
+            colour = ACTIVATION_COLOURS.get(name, None)
+            for ax, values in zip(self.axes, (history.train_loss, history.val_loss)):
+                line, = ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, color=colour,
+                                label=name)
+                self.lines.setdefault(name, []).append(line)
+        for ax, title in zip(self.axes, ("training loss", "validation loss")):
+            ax.set_yscale("log")
+            ax.set_xlabel("epoch")
+            ax.set_title(title, fontsize="medium")
+            ax.grid(True, alpha=0.3)
+        ax_train.set_ylabel("loss (log scale)")
+        self.note = ax_train.text(0.5, 0.5, "", transform=ax_train.transAxes, ha="center")
+
+    def update(self, names) -> None:
+        names = [n for n in names if n in self.histories]
+        values = []
+        for name, lines in self.lines.items():
+            for line in lines:
+                line.set_visible(name in names)
+            if name in names:
+                values += [np.asarray(line.get_ydata(), dtype=float) for line in lines]
+        self.note.set_text("" if names else "choose at least one activation")
+        for ax in self.axes:
+            legend = ax.get_legend()
+            if legend is not None:
+                legend.remove()
+        if names:
+            v = np.concatenate(values)
+            v = v[np.isfinite(v) & (v > 0)]
+            for ax in self.axes:
+                ax.set_ylim(v.min() / 1.5, v.max() * 1.5)
+                ax.set_xlim(0, max(len(h.train_loss) for h in self.histories.values()))
+            self.axes[1].legend(handles=[self.lines[n][1] for n in self.lines if n in names],
+                                fontsize="small", loc="lower left")
+
+
+def plot_activation_race(histories: dict, names=None, axes=None):
+    """Training and validation loss per epoch for each activation's History, side by side.
+
+    ``histories`` maps an activation name to a :class:`~nnlib.training.History`; ``names``
+    chooses which to show (default all).  Returns ``(fig, (ax_train, ax_val))``.
+    """
+    fig, axes = new_panels(2, axes=axes, figsize=(8.0, 3.2))
+    artists = RaceArtists(axes[0], axes[1], histories)
+    artists.update(list(histories) if names is None else list(names))
+    return fig, axes

@@ -1,7 +1,7 @@
 """Widgets that only Chapters 4 and 5 show: controls that pick among precomputed trainings.
 
 A slider whose every move retrained a network would lag; these builders receive runs that
-the chapter trained once (a small grid, see :func:`nnlib.experiments.sweep`) and a control
+the chapter trained once (a small grid, see :func:`nnlib.analysis.training.sweep`) and a control
 only *chooses* among them, so a move costs one redraw.
 
 * :func:`activation_race_widget` — the same network trained with each activation: choose
@@ -9,65 +9,34 @@ only *chooses* among them, so a move costs one redraw.
 * :func:`sweep_widget` — one network per value of a setting (L2 λ, dropout p …): a slider
   picks the value; decision boundary, weight histogram or loss curves, and the summary
   of the whole sweep follow.  Only the artists that change are redrawn, over a cached
-  background (the toolkit's :class:`~nnlib.widgets.explorers.BlitRefresher`); every panel's
+  background (the toolkit's :class:`~nnlib.widgets._base.BlitRefresher`); every panel's
   axes stay fixed across the runs, so the background is drawn once.
 
 Like the toolkit's builders they return a VBox carrying ``controls`` (name → widget) and
-``views`` (list of :class:`~nnlib.widgets._view.FigureView`); the notebook displays it.
+``views`` (list of :class:`~nnlib.widgets._base.FigureView`); the notebook displays it.
 """
 
 from __future__ import annotations
 
+from ..analysis.regularization import weights
+from ..analysis.training import final_losses
+from ..viz.regularization import SweepSummaryArtists, WeightHistogramArtists
+from ..viz.training import CurveArtists, DecisionBoundaryArtists
+from ._base import BlitRefresher, explorer_box, fixed_layout
+from ._base import FigureView
 import html
-
 import ipywidgets as widgets
 import numpy as np
-
-from ..experiments import final_losses, weights
-from ..viz.chapter_plots_45 import RaceArtists, SweepSummaryArtists, WeightHistogramArtists
-from ..viz.training_plots import CurveArtists, DecisionBoundaryArtists
-from ._view import FigureView
-from .explorers import BlitRefresher, explorer_box, fixed_layout
-
-__all__ = ["activation_race_widget", "sweep_widget", "PANELS"]
 
 #: The panels :func:`sweep_widget` can show, besides the decision boundary.
 PANELS = ("weights", "curves", "summary")
 
 
-def activation_race_widget(histories: dict, shown=None) -> widgets.VBox:
-    """Training and validation loss of one network trained with each activation.
-
-    ``histories`` maps an activation name to the :class:`~nnlib.training.History` of its run
-    (same data, same initial seed, same optimizer).  Controls: ``show_<name>``, one toggle
-    button per activation (several can be on at once).  ``shown`` is the initial choice (default: all).
-    """
-    if not isinstance(histories, dict) or not histories:
-        raise ValueError("histories must be a non-empty dict activation name -> History")
-    names = list(histories)
-    # One ToggleButton per name, so that several can be on at once.
-    toggles = {n: widgets.ToggleButton(value=shown is None or n in shown, description=n,
-                                       layout=widgets.Layout(width="90px")) for n in names}
-    controls = {f"show_{n}": t for n, t in toggles.items()}
-    view = fixed_layout(FigureView(figsize=(8.0, 3.0), dpi=72, ncols=2), left=0.08, right=0.98,
-                        bottom=0.16, top=0.9, wspace=0.22)
-    artists = RaceArtists(view.axes[0], view.axes[1], histories)
-
-    def redraw(change=None):
-        artists.update([n for n in names if toggles[n].value])
-        view.refresh()
-
-    for toggle in toggles.values():
-        toggle.observe(redraw, names="value")
-    redraw()
-    return explorer_box([widgets.HBox(list(toggles.values())), view.widget], controls, [view])
-
-
 def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widgets.VBox:
     """A slider over precomputed runs: the chosen run's decision boundary and more.
 
-    ``runs`` is a list of :class:`~nnlib.experiments.Run` (as from
-    :func:`nnlib.experiments.sweep`), ``data`` the Dataset they were trained on, ``name`` the
+    ``runs`` is a list of :class:`~nnlib.analysis.training.Run` (as from
+    :func:`nnlib.analysis.training.sweep`), ``data`` the Dataset they were trained on, ``name`` the
     swept setting's symbol.  The decision boundary is drawn over the training points (what
     an overfitting network bends around).  ``panels`` adds, after it, any of
     ``"weights"`` (histogram of the chosen run's weights over the first run's),

@@ -10,14 +10,10 @@ explorer redraws through them many times a second.
 
 from __future__ import annotations
 
-import numpy as np
-from matplotlib.ticker import NullLocator
-
-from ..diagnostics import probability_grid
+from ..analysis.training import probability_grid
 from ._base import new_axes
-
-__all__ = ["plot_decision_boundary", "plot_loss_curves", "plot_accuracy_curves",
-           "DecisionBoundaryArtists", "CurveArtists"]
+from matplotlib.ticker import NullLocator
+import numpy as np
 
 _LEVELS = np.linspace(0.0, 1.0, 11)
 _CMAP = "RdBu_r"                       # class 0 blue, class 1 red
@@ -117,7 +113,7 @@ def plot_decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, m=100):
 
     X (n, 2), y (n,) labels 0/1 (training points, filled); X_val, y_val optional (hollow).
     The colour is the network's probability on an m × m grid (blue 0 … red 1), computed by
-    :func:`nnlib.diagnostics.probability_grid`.  Returns ``(fig, ax)``.
+    :func:`nnlib.analysis.training.probability_grid`.  Returns ``(fig, ax)``.
     """
     fig, ax = new_axes(ax, figsize=(4.0, 3.6), dpi=80)
     DecisionBoundaryArtists(ax, X, y, X_val, y_val, m=m).update(net)

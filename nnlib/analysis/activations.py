@@ -1,0 +1,204 @@
+"""TODO."""
+
+from __future__ import annotations
+
+from .._checks import as_float_array, check_choice, check_float
+from ..activations import HIDDEN_ACTIVATIONS, get_activation
+from ..network import MLP
+from scipy import optimize
+from typing import NamedTuple
+import numpy as np
+from .training import train_run
+
+
+# --- activations: minimum and saturation ---------------------------------------------------
+
+class ActivationMinimum(NamedTuple):
+    """The point (z, σ(z)) where an activation is smallest."""
+
+    z: float
+    f: float
+
+
+def activation_minimum(name: str, lo: float = -10.0, hi: float = 10.0):
+    """The minimum of the activation ``name`` at a finite z, or ``None`` if it has none.
+
+    A minimum is a point where σ′ changes sign from − to +.  σ′ is sampled on a grid of
+    step 0.01 over [lo, hi]; each sign change is refined with Brent's method on σ′(z) = 0
+    (scipy.optimize.brentq, to 1e-12), and the lowest such point is returned.
+    GELU (z·Φ(z)) has its minimum ≈ −0.170 at z ≈ −0.752 and SiLU (z·sigmoid(z))
+    ≈ −0.278 at z ≈ −1.278.  Monotone activations (sigmoid, tanh, identity) have none;
+    ReLU is flat on z ≤ 0 (σ′ = 0, never negative), so it has no isolated minimum either.
+    """
+    act = get_activation(check_choice(name, "name", HIDDEN_ACTIVATIONS))
+    lo = check_float(lo, "lo")
+    hi = check_float(hi, "hi")
+    if hi <= lo:
+        raise ValueError(f"hi must be greater than lo, got lo={lo}, hi={hi}")
+    z = np.linspace(lo, hi, int(round((hi - lo) / 0.01)) + 1)
+    df = act.df(z)
+    best = None
+    for i in np.flatnonzero((df[:-1] < 0) & (df[1:] >= 0)):
+        z_star = optimize.brentq(lambda t: float(act.df(np.array(t))), z[i], z[i + 1], xtol=1e-12)
+        f_star = float(act.f(np.array(z_star)))
+        if best is None or f_star < best.f:
+            best = ActivationMinimum(float(z_star), f_star)
+    return best
+
+
+def saturation_regions(name: str, lo: float, hi: float, threshold: float = 0.05) -> list:
+    """The intervals of [lo, hi] where |σ′(z)| < ``threshold``, as a list of (start, end).
+
+    There the neuron is *saturated*: whatever arrives from above, δ = da ⊙ σ′(z) is almost
+    zero.  Sigmoid saturates for |z| ≳ 3.7 (threshold 0.05), tanh for |z| ≳ 2.2, ReLU on the
+    whole of z < 0 (σ′ = 0: a "dead" region).  The ends of each interval are found on a grid
+    of 4001 points and refined with brentq on |σ′(z)| − threshold.
+    """
+    act = get_activation(check_choice(name, "name", HIDDEN_ACTIVATIONS))
+    lo = check_float(lo, "lo")
+    hi = check_float(hi, "hi")
+    if hi <= lo:
+        raise ValueError(f"hi must be greater than lo, got lo={lo}, hi={hi}")
+    threshold = check_float(threshold, "threshold", low=0.0, low_inclusive=False)
+    z = np.linspace(lo, hi, 4001)
+
+    def excess(t):
+        return float(np.abs(act.df(np.array(t)))) - threshold
+
+    inside = np.abs(act.df(z)) < threshold                       # (4001,) bool
+    edges = np.flatnonzero(inside[1:] != inside[:-1])            # a change between i and i+1
+    cuts = [optimize.brentq(excess, z[i], z[i + 1], xtol=1e-9)
+            if np.sign(excess(z[i])) != np.sign(excess(z[i + 1])) else 0.5 * (z[i] + z[i + 1])
+            for i in edges]
+    bounds = [lo] + cuts + [hi]
+    regions, state = [], bool(inside[0])
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        if state:
+            regions.append((float(start), float(end)))
+        state = not state
+    return regions
+
+
+# --- why non-linearity ------------------------------------------------------------------
+
+def collapse_linear(net) -> tuple:
+    """The one linear layer (W, b) that a network with no non-linearity equals.
+
+    For identity activations and head, layer after layer z^(l) = z^(l-1) W^(l)ᵀ + b^(l), so
+
+        z^(L) = X (W^(L) ⋯ W^(1))ᵀ + b,   b = Σ_l b^(l) (W^(L) ⋯ W^(l+1))ᵀ
+
+    Returns W (k, d) and b (k,), with ``X @ W.T + b == net.predict(X)`` up to rounding.
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an nnlib.network.MLP, got {type(net).__name__}")
+    if net.activation != "identity" or net.head != "identity" or net.norm or net.residual:
+        raise ValueError("collapse_linear needs a purely linear network (activation='identity', "
+                         f"head='identity', no norm, no residual), got {net!r}")
+    W = np.eye(net.sizes[0], dtype=net.dtype)           # (d, d): the product so far
+    b = np.zeros(net.sizes[0], dtype=net.dtype)         # (d,)
+    for l in range(1, net.L + 1):
+        W_l, b_l = net.params[f"W{l}"], net.params[f"b{l}"]
+        W = W_l @ W                                      # (h_l, d)
+        b = b @ W_l.T + b_l                              # (h_l,)
+    return W, b
+
+
+# --- dead ReLU units --------------------------------------------------------------------
+
+def dead_unit_counts(net, X) -> np.ndarray:
+    """For each hidden layer, how many units output 0 for every row of X (evaluation mode).
+
+    A ReLU unit with z ≤ 0 on every input outputs 0 and has σ′(z) = 0, so no gradient ever
+    reaches its incoming weights: it is *dead* on this data.  Returns an int array (L − 1,).
+    """
+    X = as_float_array(X, "X", ndim=2)
+    _, cache = net.forward(X.astype(net.dtype, copy=False))
+    return np.array([int(np.sum(np.all(a == 0, axis=0))) for a in cache.a[1:-1]])
+
+
+def train_counting_dead_units(data, **settings) -> tuple:
+    """:func:`train_run` with the dead units of every hidden layer counted on X_train.
+
+    Returns ``(run, counts)`` with counts an int array (epochs_run + 1, L − 1): row 0 at
+    initialisation, row e after epoch e.
+    """
+    rows = []
+
+    def count(net, epoch, history):
+        rows.append(dead_unit_counts(net, data.X_train))
+
+    run = train_run(data, callback=count, **settings)
+    return run, np.array(rows)
+
+
+# --- the activation table -----------------------------------------------------------------
+
+#: The formula and typical use of each activation (the rest of the table is computed).
+ACTIVATION_NOTES = {
+    "relu": (r"$\max(0, z)$", "hidden layers of most CNNs and MLPs"),
+    "gelu": (r"$z\,\Phi(z)$", "transformers such as GPT and BERT"),
+    "silu": (r"$z\,\mathrm{sigmoid}(z)$", "EfficientNet; LLaMA (inside its SwiGLU feed-forward)"),
+    "sigmoid": (r"$1/(1+e^{-z})$", "binary outputs (a probability); gates"),
+    "tanh": (r"$\tanh z$", "RNNs (LSTM and GRU states)"),
+    "identity": (r"$z$", "regression outputs; no use in a hidden layer"),
+}
+
+
+#: The order of the chapters' table: the modern defaults first.
+TABLE_ORDER = ("relu", "gelu", "silu", "sigmoid", "tanh", "identity")
+
+
+def activation_table(names=TABLE_ORDER, far: float = 30.0) -> list:
+    """One dict per activation: ``name, formula, range, gradient, use``, plus the numbers.
+
+    Computed, not typed:
+
+    * the **range**: the lower end is the activation's minimum at a finite z if it has one
+      (:func:`nnlib.analysis.activations.activation_minimum`: GELU ≈ −0.170, SiLU ≈ −0.278), else its
+      value far to the left, σ(−∞) ≈ σ(−1000); it is *reached* (``[``) if σ takes it at some
+      z in [−10, 10], else only approached (``(``) — the search stops at ±10 because float64
+      rounds e.g. tanh(20) to exactly 1.  The upper end likewise from σ(+1000); values
+      beyond ±far/2 count as ±∞.
+    * the **gradient** behaviour from σ′ on a grid over [−far, far]: only the values 0 and 1
+      ("0 or 1"), ≈ 0 at both ends ("saturating"), or otherwise "smooth", with its extremes.
+
+    Extra keys: ``min_z``, ``min_value`` (None without a finite minimum), ``low``, ``high``,
+    ``dmin``, ``dmax`` (extremes of σ′ on the grid).
+    """
+    far = check_float(far, "far", low=1.0)
+    rows = []
+    z = np.linspace(-far, far, 60001)                  # step 0.001, includes 0
+    for name in names:
+        act = get_activation(check_choice(name, "names", HIDDEN_ACTIVATIONS))
+        f, df = act.f(z), act.df(z)
+        minimum = activation_minimum(name)
+        tails = act.f(np.array([-1000.0, 1000.0]))
+        low = minimum.f if minimum is not None else float(tails[0])
+        high = float(tails[1])
+        low_text = "−∞" if low < -far / 2 else f"{low:.3f}".replace("-", "−")
+        high_text = "∞" if high > far / 2 else f"{high:.3f}".replace("-", "−")
+        near = np.abs(z) <= 10
+        low_reached = minimum is not None or bool(np.any(f[near] == low))
+        high_reached = bool(np.any(f[near] == high)) and high_text != "∞"
+        interval = (("[" if low_reached else "(") + low_text.replace("0.000", "0")
+                    .replace("−1.000", "−1") + ", " + high_text.replace("1.000", "1")
+                    + ("]" if high_reached else ")"))
+        formula, use = ACTIVATION_NOTES[name]
+        rows.append({"name": name, "formula": formula, "range": interval,
+                     "gradient": _gradient_behaviour(df),
+                     "use": use, "min_z": None if minimum is None else minimum.z,
+                     "min_value": None if minimum is None else minimum.f, "low": low,
+                     "high": high, "dmin": float(df.min()), "dmax": float(df.max())})
+    return rows
+
+
+def _gradient_behaviour(df) -> str:
+    values = np.unique(df)
+    if np.all(np.isin(values, [0.0, 1.0])):
+        return "1 everywhere: δ passes unchanged" if values.size == 1 else \
+            "0 or 1: a switch (0 for z < 0)"
+    if abs(df[0]) < 1e-6 and abs(df[-1]) < 1e-6:
+        return f"saturating: σ′ ≤ {df.max():.2f}, → 0 for large |z|"
+    return (f"smooth: σ′ from {df.min():.2f} to {df.max():.2f}; → 0 as z → −∞, "
+            f"→ 1 as z → ∞").replace("-", "−")

@@ -1,0 +1,123 @@
+"""Numbers behind the chapters' explorers: gradient norms per layer, activation minima and
+saturation, and a one-hidden-layer fit of a 1-D function.
+
+Everything here is maths and returns arrays or small tuples; the pictures that draw them
+live in :mod:`nnlib.viz` (``gradients``, ``activation_plots``, ``approximation``).
+
+* :func:`gradient_norms_by_layer` — ‖dW^(l)‖_F for every layer of a deep MLP, at
+  initialisation and after a few gradient steps (the vanishing/exploding-gradient picture).
+* :func:`activation_minimum` — where an activation has a minimum at a finite z (GELU, SiLU).
+* :func:`saturation_regions` — the z-intervals where |σ′(z)| is below a threshold, i.e. where
+  a neuron passes almost no gradient back.
+* :func:`fit_one_hidden_layer` / :func:`neuron_contributions` — the universal-approximation
+  explorer: N hidden neurons, output layer solved by least squares, and each neuron's share.
+"""
+
+from __future__ import annotations
+
+from .._checks import check_choice, check_float, check_int, check_rng
+from ..activations import HIDDEN_ACTIVATIONS
+from ..datasets import make_moons
+from ..initializers import ALIASES, INITIALIZERS
+from ..losses import loss_and_delta
+from ..network import MLP
+from ..optimizers import SGD
+import numpy as np
+
+
+# --- vanishing and exploding gradients ------------------------------------------------------
+
+def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal", residual=False,
+                            norm=None, steps=5, seed=0, *, width=16, n=128, lr=0.1) -> dict:
+    """Per-layer gradient norms ‖dW^(l)‖_F of a deep MLP, at initialisation and after training.
+
+    The network is ``MLP([2] + [width] * depth + [1], activation, head="sigmoid", init, norm,
+    residual)`` on ``n`` points of the two-moons data set (binary cross-entropy), so it has
+    L = depth + 1 weight matrices.  For one full batch X (n, 2) it runs
+
+        out, cache = net.forward(X, train=True)
+        L, delta_L = loss_and_delta("bce", z^(L), y)
+        grads      = net.backward(delta_L, cache)
+        norms[l-1] = ‖dW^(l)‖_F  (= grads.layer_norms()[l-1]),   l = 1 … L
+
+    once at initialisation and once after ``steps`` full-batch SGD steps W ← W − lr·dW.
+    In a plain deep sigmoid network the δ recursion δ^(l) = (δ^(l+1) @ W^(l+1)) ⊙ σ′(z^(l))
+    multiplies by σ′ ≤ 1/4 at every layer, so the norms fall geometrically towards layer 1;
+    residual connections and batch normalisation keep them level.
+
+    Parameters
+    ----------
+    depth : int ≥ 1, number of hidden layers.
+    activation, init : hidden activation and weight initialiser (names as in MLP).
+    residual : bool, skip connections around hidden layers of equal width.
+    norm : None, "batch" or "layer".
+    steps : int ≥ 0, SGD steps between the two measurements (0: initialisation only).
+    seed : int, draws the data and the initial weights.
+    width, n, lr : hidden width, number of points, SGD learning rate.
+
+    Returns
+    -------
+    dict label -> array (L,) of norms: ``"at initialization"`` and, for steps > 0,
+    ``"after {steps} SGD steps"``.  If a step makes the loss or the gradients non-finite
+    (an exploding network), stepping stops there; the label then reads
+    ``"after {k} SGD steps (step {k+1} diverged)"`` and the array is the last finite one.
+    Entries can be exactly 0 (e.g. ``init="zeros"``); a log-scale plot must floor them.
+    Raises ``ValueError`` if the loss or a gradient norm is already non-finite at
+    initialisation.
+    """
+    depth = check_int(depth, "depth", minimum=1)
+    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    init = check_choice(init, "init", list(INITIALIZERS) + list(ALIASES))
+    if not isinstance(residual, (bool, np.bool_)):
+        raise TypeError(f"residual must be True or False, got {residual!r}")
+    if norm not in (None, "batch", "layer"):
+        raise ValueError(f"unknown norm {norm!r}; expected one of [None, 'batch', 'layer']")
+    steps = check_int(steps, "steps", minimum=0)
+    width = check_int(width, "width")
+    n = check_int(n, "n", minimum=2)
+    lr = check_float(lr, "lr", low=0.0, low_inclusive=False)
+    rng = check_rng(seed, "seed")
+
+    X, y = make_moons(n, 0.1, rng)
+    net = MLP([2] + [width] * depth + [1], activation=activation, head="sigmoid", init=init,
+              norm=norm, residual=bool(residual), seed=rng)
+    optimizer = SGD(lr)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        grads = _full_batch_gradients(net, X, y)
+        if grads is None:
+            raise ValueError(f"the loss or its gradients are not finite at initialisation "
+                             f"(depth={depth}, activation={activation!r}, init={init!r})")
+        result = {"at initialization": grads.layer_norms()}
+        if steps == 0:
+            return result
+        done, last = 0, grads
+        for _ in range(steps):
+            optimizer.step(net.params, last)
+            new = _full_batch_gradients(net, X, y)
+            if new is None:
+                break
+            done, last = done + 1, new
+        label = f"after {done} SGD steps"
+        if done < steps:
+            label += f" (step {done + 1} diverged)"
+        result[label] = last.layer_norms()
+    return result
+
+
+def _full_batch_gradients(net, X, y):
+    """Gradients of the BCE loss on (X, y), or None when anything is non-finite."""
+    try:
+        _, cache = net.forward(X, train=True)
+    except ValueError:        # nnlib refuses a non-finite activation input
+        return None
+    if not np.all(np.isfinite(cache.z[-1])):
+        return None
+    L, delta_L = loss_and_delta(net.loss_name, cache.z[-1], y)
+    if not np.isfinite(L):
+        return None
+    grads = net.backward(delta_L, cache)
+    # A norm can overflow even when every entry is finite (‖g‖² > 1.8e308).
+    if not (all(np.all(np.isfinite(g)) for g in grads.values())
+            and np.all(np.isfinite(grads.layer_norms()))):
+        return None
+    return grads

@@ -1,0 +1,38 @@
+"""TODO."""
+
+from __future__ import annotations
+
+
+
+# --- the settings the chapters use ---------------------------------------------------------
+# Sizes are chosen so that every matrix product of training stays below roughly 3·10⁵
+# multiply-adds (rows × inputs × units, e.g. 270 × 32 × 32): above that OpenBLAS starts
+# threads, and on a busy 2-core machine that made a training run ten times slower.
+
+#: Chapter 4, "why non-linearity": the same 2-16-16-1 network with and without ReLU.
+CH4_NONLINEAR = dict(data=dict(name="circles", n=400, noise=0.1, val_fraction=0.25, seed=0),
+                     train=dict(sizes=[2, 16, 16, 1], optimizer="momentum", lr=0.1, epochs=60,
+                                batch_size=32, seed=0))
+#: Chapter 4, the same network with each activation on two spirals.
+CH4_RACE = dict(data=dict(name="spirals", n=300, noise=0.05, val_fraction=0.25, seed=0),
+                train=dict(sizes=[2, 32, 32, 1], optimizer="momentum", lr=0.1, epochs=80,
+                           batch_size=64, seed=0))
+#: Chapter 4, dead ReLUs: three hidden layers, plain SGD at a sane and a too-high rate.
+CH4_DEAD = dict(data=CH4_RACE["data"],
+                train=dict(sizes=[2, 32, 32, 32, 1], activation="relu", optimizer="sgd",
+                           epochs=60, batch_size=32, seed=0),
+                lrs=(0.1, 2.0))
+#: Chapter 5: a small noisy training set (90 points) and a larger validation set (270).
+CH5_DATA = dict(name="moons", n=360, noise=0.3, val_fraction=0.75, seed=0)
+#: Chapter 5: a network far larger than 90 points need, trained long (full batch).
+CH5_OVERFIT = dict(sizes=[2, 32, 32, 1], activation="tanh", optimizer="momentum", lr=0.2,
+                   epochs=150, batch_size=90, seed=0)
+#: Chapter 5: the penalty strengths λ and drop probabilities p the sliders choose from.
+CH5_LAMBDAS = (0.0, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+CH5_DROPOUT = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7)
+#: Chapter 5: |w| below this counts as a near-zero weight.
+CH5_NEAR_ZERO = 1e-2
+#: Chapter 5, batch norm at a high learning rate (the dead-unit set-up of chapter 4).
+CH5_HIGH_LR = dict(data=CH4_RACE["data"],
+                   train=dict(sizes=[2, 32, 32, 32, 1], activation="relu", optimizer="sgd",
+                              lr=2.0, epochs=60, batch_size=32, seed=0))

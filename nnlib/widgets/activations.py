@@ -1,0 +1,80 @@
+"""TODO."""
+
+from __future__ import annotations
+
+from .._checks import check_int
+from ..activations import HIDDEN_ACTIVATIONS
+from ..viz.activations import ActivationCurves
+from ..viz.activations import RaceArtists
+from ._base import BlitRefresher, explorer_box, fixed_layout
+from ._base import FigureView
+import ipywidgets as widgets
+from ._base import _DPI, _FIGSIZE, _controls_column
+
+
+# --- 6. activations -------------------------------------------------------------------------
+
+def activation_widget(seed=0) -> widgets.VBox:
+    """σ(z) and σ′(z) of the chosen activations over a z-range, minima and saturation marked.
+
+    Controls: ``activations`` (multi-select; none selected shows a hint), ``z_range``
+    (a range slider on [−10, 10]; a range narrower than 0.5 is widened around its centre),
+    ``derivative`` (show σ′), ``threshold`` (|σ′| below it counts as saturated).
+    ``seed`` is accepted for the common builder signature; nothing here is random.
+    """
+    check_int(seed, "seed", minimum=0)
+    controls = {
+        "activations": widgets.SelectMultiple(options=list(HIDDEN_ACTIVATIONS),
+                                              value=("relu", "gelu", "silu", "sigmoid"),
+                                              rows=len(HIDDEN_ACTIVATIONS),
+                                              description="activations"),
+        "z_range": widgets.FloatRangeSlider(value=(-5.0, 5.0), min=-10.0, max=10.0, step=0.5,
+                                            description="z range"),
+        "derivative": widgets.Checkbox(value=True, description="show σ′ (dashed)"),
+        "threshold": widgets.FloatSlider(value=0.05, min=0.01, max=0.25, step=0.01,
+                                         description="saturated if |σ′| <"),
+    }
+    view = fixed_layout(FigureView(figsize=_FIGSIZE, dpi=_DPI), left=0.09, right=0.98,
+                        bottom=0.13, top=0.97)
+    curves = ActivationCurves(view.axes)
+    blit = BlitRefresher(view)
+
+    def redraw(change=None):
+        lo, hi = controls["z_range"].value
+        centre, half = 0.5 * (lo + hi), max(0.5 * (hi - lo), 0.25)
+        curves.update(list(controls["activations"].value), centre - half, centre + half,
+                      controls["derivative"].value, controls["threshold"].value)
+        blit.refresh(curves.moving_artists())
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return explorer_box([_controls_column(controls), view.widget], controls, [view])
+
+
+def activation_race_widget(histories: dict, shown=None) -> widgets.VBox:
+    """Training and validation loss of one network trained with each activation.
+
+    ``histories`` maps an activation name to the :class:`~nnlib.training.History` of its run
+    (same data, same initial seed, same optimizer).  Controls: ``show_<name>``, one toggle
+    button per activation (several can be on at once).  ``shown`` is the initial choice (default: all).
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("histories must be a non-empty dict activation name -> History")
+    names = list(histories)
+    # One ToggleButton per name, so that several can be on at once.
+    toggles = {n: widgets.ToggleButton(value=shown is None or n in shown, description=n,
+                                       layout=widgets.Layout(width="90px")) for n in names}
+    controls = {f"show_{n}": t for n, t in toggles.items()}
+    view = fixed_layout(FigureView(figsize=(8.0, 3.0), dpi=72, ncols=2), left=0.08, right=0.98,
+                        bottom=0.16, top=0.9, wspace=0.22)
+    artists = RaceArtists(view.axes[0], view.axes[1], histories)
+
+    def redraw(change=None):
+        artists.update([n for n in names if toggles[n].value])
+        view.refresh()
+
+    for toggle in toggles.values():
+        toggle.observe(redraw, names="value")
+    redraw()
+    return explorer_box([widgets.HBox(list(toggles.values())), view.widget], controls, [view])

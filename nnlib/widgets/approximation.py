@@ -1,0 +1,53 @@
+"""TODO."""
+
+from __future__ import annotations
+
+from .._checks import check_int
+from ..activations import HIDDEN_ACTIVATIONS
+from ..analysis.approximation import fit_one_hidden_layer
+from ..datasets import REGRESSION
+from ..viz.approximation import ApproximationArtists
+from ._base import FigureView
+import ipywidgets as widgets
+from ._base import BlitRefresher, _DPI, _controls_column, explorer_box, fixed_layout
+
+
+# --- 7. universal approximation ------------------------------------------------------------
+
+def universal_approximation_widget(seed=0) -> widgets.VBox:
+    """Fit a 1-D target with one hidden layer of N neurons; show the fit, the terms, the error.
+
+    Controls: ``target`` (sine, step, abs, bumpy), ``n_hidden`` (1 … 100), ``activation``,
+    ``show_neurons`` (the faint curves W2_j·σ(z_j)).  The hidden layer is placed and the
+    output layer solved by least squares — see :func:`nnlib.analysis.approximation.fit_one_hidden_layer`
+    for how, and why that shows *existence* of good weights rather than learning them.
+    The fitted network is kept as ``box.net``.
+    """
+    check_int(seed, "seed", minimum=0)
+    controls = {
+        "target": widgets.Dropdown(options=list(REGRESSION), value="bumpy", description="target f"),
+        "n_hidden": widgets.IntSlider(value=10, min=1, max=100, description="hidden neurons"),
+        "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="relu",
+                                       description="activation"),
+        "show_neurons": widgets.Checkbox(value=True, description="show each neuron's term"),
+    }
+    view = fixed_layout(FigureView(figsize=(7.0, 3.2), dpi=_DPI, ncols=2), left=0.07,
+                        right=0.98, bottom=0.14, top=0.9, wspace=0.3)
+    artists = ApproximationArtists(*view.axes, titles=False)
+    blit = BlitRefresher(view)
+    summary = widgets.HTML()
+    box = explorer_box([_controls_column(controls), summary, view.widget], controls, [view])
+
+    def redraw(change=None):
+        c = {name: w.value for name, w in controls.items()}
+        box.net = fit_one_hidden_layer(c["target"], c["n_hidden"], c["activation"], seed)
+        stats = artists.update(box.net, c["target"], c["show_neurons"])
+        summary.value = (f"{c['n_hidden']} hidden {c['activation']} neuron"
+                         f"{'s' * (c['n_hidden'] != 1)} fit <i>{c['target']}</i> with RMS error "
+                         f"<b>{stats['rms']:.2g}</b> (largest {stats['max']:.2g}).")
+        blit.refresh(artists.moving_artists())
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return box

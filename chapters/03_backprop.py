@@ -39,8 +39,8 @@ import timeit
 import numpy as np
 
 from nnlib.activations import sigmoid, sigmoid_grad
-from nnlib.datasets import make_moons
 from nnlib.analysis.gradients import gradient_norms_by_layer
+from nnlib.datasets import make_moons
 from nnlib.exercises import ch03
 from nnlib.gradcheck import ATOL, THRESHOLD, check_gradients, numerical_gradient
 from nnlib.losses import loss_and_delta

@@ -36,18 +36,17 @@ import numpy as np
 from IPython.display import Markdown
 
 from nnlib.activations import get_activation
-from nnlib.datasets import load_dataset
-from nnlib.analysis.activations import activation_minimum, saturation_regions
-from nnlib.exercises import ch04
-from nnlib.chapter_settings import CH4_DEAD, CH4_NONLINEAR, CH4_RACE
-from nnlib.analysis.activations import (TABLE_ORDER, activation_table, collapse_linear,
+from nnlib.analysis.activations import (TABLE_ORDER, activation_minimum, activation_table,
+                                        collapse_linear, saturation_regions,
                                         train_counting_dead_units)
-from nnlib.viz.tables import markdown_table
 from nnlib.analysis.training import sweep, train_run
+from nnlib.chapter_settings import CH4_DEAD, CH4_NONLINEAR, CH4_RACE
+from nnlib.datasets import load_dataset
+from nnlib.exercises import ch04
 from nnlib.network import MLP
-from nnlib.viz import plot_activations, plot_decision_boundary, setup_notebook
-from nnlib.viz import new_panels
+from nnlib.viz import new_panels, plot_activations, plot_decision_boundary, setup_notebook
 from nnlib.viz.activations import plot_activation_race, plot_dead_units, plot_linear_collapse
+from nnlib.viz.tables import markdown_table
 from nnlib.widgets import activation_widget
 from nnlib.widgets.activations import activation_race_widget
 

@@ -39,24 +39,23 @@
 import numpy as np
 from IPython.display import Markdown
 
-from nnlib.datasets import load_dataset, make_moons
-from nnlib.exercises import ch05
-from nnlib.chapter_settings import (CH5_DATA, CH5_DROPOUT, CH5_HIGH_LR, CH5_LAMBDAS, CH5_NEAR_ZERO,
-                                    CH5_OVERFIT)
+from nnlib.analysis.activations import dead_unit_counts
 from nnlib.analysis.regularization import (count_near_zero, dropout_ensemble, hidden_activations,
                                            weights)
-from nnlib.analysis.activations import dead_unit_counts
-from nnlib.viz.tables import markdown_table
 from nnlib.analysis.training import sweep, train_run
+from nnlib.chapter_settings import (CH5_DATA, CH5_DROPOUT, CH5_HIGH_LR, CH5_LAMBDAS, CH5_NEAR_ZERO,
+                                    CH5_OVERFIT)
+from nnlib.datasets import load_dataset, make_moons
+from nnlib.exercises import ch05
 from nnlib.layers import BatchNorm, Dropout, LayerNorm
 from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
 from nnlib.optimizers import SGD
 from nnlib.regularizers import l2_grad
-from nnlib.viz import plot_decision_boundary, plot_loss_curves, setup_notebook
-from nnlib.viz import new_panels
+from nnlib.viz import new_panels, plot_decision_boundary, plot_loss_curves, setup_notebook
 from nnlib.viz.regularization import (plot_layer_distributions, plot_near_zero, plot_normalization,
                                       plot_weight_histogram)
+from nnlib.viz.tables import markdown_table
 from nnlib.widgets import training_explorer
 from nnlib.widgets.regularization import sweep_widget
 

@@ -1,8 +1,11 @@
-"""TODO."""
+"""The settings the chapters use: data sets, network sizes, learning rates, grids of λ and p.
+
+One place, shared by a chapter and by its claims test (``tests/test_claims_ch04_ch05.py``
+re-runs exactly what the chapter runs).  Only settings live here; the functions that run
+them are in :mod:`nnlib.analysis`.
+"""
 
 from __future__ import annotations
-
-
 
 # --- the settings the chapters use ---------------------------------------------------------
 # Sizes are chosen so that every matrix product of training stays below roughly 3·10⁵

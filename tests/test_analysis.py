@@ -5,18 +5,17 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlib.datasets import load_dataset
-from nnlib.analysis.training import Run, final_losses, sweep, train_run
 from nnlib.analysis.activations import (activation_table, collapse_linear, dead_unit_counts,
                                         train_counting_dead_units)
 from nnlib.analysis.regularization import (count_near_zero, dropout_ensemble, hidden_activations,
                                            weights)
-from nnlib.viz.tables import markdown_table
+from nnlib.analysis.training import Run, final_losses, sweep, train_run
+from nnlib.datasets import load_dataset
 from nnlib.network import MLP
 from nnlib.training import History
-from nnlib.viz import activations, regularization
+from nnlib.viz import activations, new_axes, regularization
 from nnlib.viz._base import new_panels
-from nnlib.viz import new_axes
+from nnlib.viz.tables import markdown_table
 from nnlib.widgets.activations import activation_race_widget
 from nnlib.widgets.regularization import sweep_widget
 

@@ -3,7 +3,7 @@
 The chapters' code cells are run (once per chapter, without a kernel) and the variables
 they leave are checked against what the prose says.  Thresholds come from measurements:
 the measured value is in each test's docstring, and every run is deterministic for the
-seeds in :mod:`nnlib.experiments` (``CH4_*``, ``CH5_*``).
+seeds in :mod:`nnlib.chapter_settings` (``CH4_*``, ``CH5_*``).
 """
 
 import contextlib

@@ -18,11 +18,10 @@ from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
 from nnlib.training import History, train
 from nnlib.viz import (plot_accuracy_curves, plot_activations, plot_approximation,
-                       plot_approximation_error, plot_decision_boundary,
-                       plot_layer_gradient_norms, plot_loss_curves, plot_neuron_contributions)
+                       plot_approximation_error, plot_decision_boundary, plot_layer_gradient_norms,
+                       plot_loss_curves, plot_neuron_contributions)
 from nnlib.viz.gradients import NORM_FLOOR
 from nnlib.viz.training import CurveArtists, DecisionBoundaryArtists
-
 
 # --- activation minima: 3 decimals against a brute-force grid of independent formulas ------
 

@@ -4,8 +4,7 @@ a bare Figure (never pyplot), accepts a given axes, and shows the data it was gi
 import numpy as np
 import pytest
 
-from nnlib.viz import activations, approximation, cost
-from nnlib.viz import new_axes
+from nnlib.viz import activations, approximation, cost, new_axes
 
 CASES = {
     "plot_neuron_response": lambda ax: activations.plot_neuron_response([(2.0, -3.0), (0.5, 0.0)], ax=ax),

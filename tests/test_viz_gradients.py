@@ -4,8 +4,7 @@ bare Figure (never pyplot), accepts a given axes, and shows the data it was give
 import numpy as np
 import pytest
 
-from nnlib.viz import new_axes
-from nnlib.viz import cost, gradients
+from nnlib.viz import cost, gradients, new_axes
 
 CASES = {
     "plot_backprop_cost": lambda ax: cost.plot_backprop_cost(

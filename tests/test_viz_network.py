@@ -16,11 +16,12 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from nnlib.datasets import make_moons  # noqa: E402
 from nnlib.network import MLP  # noqa: E402
-from nnlib.viz import (animate_forward, animate_gradient_flow, animate_representations,  # noqa: E402
-                       plot_gradient_norms, plot_network, plot_representations, to_jshtml)
+from nnlib.viz import (animate_forward, animate_gradient_flow,  # noqa: E402
+                       animate_representations, plot_gradient_norms, plot_network,
+                       plot_representations, to_jshtml)
+from nnlib.viz.gradients import backprop, log_colors
 from nnlib.viz.network import (NEGATIVE, POSITIVE, UNLIT, NetworkDiagram, layer_symbol,
                                network_layout, subscript, weight_edge_style)
-from nnlib.viz.gradients import backprop, log_colors
 from nnlib.viz.representation import project_2d, representation_views  # noqa: E402
 
 

@@ -1,15 +1,27 @@
-"""TODO."""
+"""Numbers about activation functions: where σ has a minimum, where it saturates, the
+activation table of chapter 4, dead ReLU units and the collapse of a linear stack.
+
+* :func:`activation_minimum` — where an activation has a minimum at a finite z (GELU, SiLU).
+* :func:`saturation_regions` — the z-intervals where |σ′(z)| is below a threshold.
+* :func:`activation_table` — formula, range, gradient behaviour (computed) and typical use
+  (from the registry, :data:`nnlib.activations.ACTIVATIONS`) of each activation.
+* :func:`collapse_linear` — the single (W, b) that a stack of linear layers equals.
+* :func:`dead_unit_counts`, :func:`train_counting_dead_units` — ReLU units that never fire.
+
+The pictures are in :mod:`nnlib.viz.activations`, the widgets in :mod:`nnlib.widgets.activations`.
+"""
 
 from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy import optimize
 
 from .._checks import as_float_array, check_choice, check_float
 from ..activations import HIDDEN_ACTIVATIONS, get_activation
 from ..network import MLP
-from scipy import optimize
-from typing import NamedTuple
-import numpy as np
 from .training import train_run
-
 
 # --- activations: minimum and saturation ---------------------------------------------------
 

@@ -1,15 +1,24 @@
-"""TODO."""
+"""Numbers of universal approximation: a least-squares fit of a 1 → N → 1 network to a 1-D
+target, and the split of its output into the neurons' shares.
+
+* :func:`target_function` — a target by name (see :data:`nnlib.datasets.REGRESSION`) or a callable.
+* :func:`fit_one_hidden_layer` — random hidden layer, output layer solved by least squares.
+* :func:`neuron_contributions` — W2_j · σ(z_j(x)), one column per hidden neuron.
+
+The pictures are in :mod:`nnlib.viz.approximation`, the widget in :mod:`nnlib.widgets.approximation`.
+"""
 
 from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from scipy import linalg
 
 from .._checks import as_float_array, check_choice, check_int, check_rng
 from ..activations import HIDDEN_ACTIVATIONS, get_activation
 from ..datasets import REGRESSION, true_function
 from ..network import MLP
-from scipy import linalg
-from typing import Callable
-import numpy as np
-
 
 # --- universal approximation ---------------------------------------------------------------
 

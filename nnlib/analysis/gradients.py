@@ -1,19 +1,12 @@
-"""Numbers behind the chapters' explorers: gradient norms per layer, activation minima and
-saturation, and a one-hidden-layer fit of a 1-D function.
+"""Numbers about gradients: the norm of every layer's dW in a deep network, at
+initialisation and after a few gradient steps (the vanishing/exploding-gradient picture).
 
-Everything here is maths and returns arrays or small tuples; the pictures that draw them
-live in :mod:`nnlib.viz` (``gradients``, ``activation_plots``, ``approximation``).
-
-* :func:`gradient_norms_by_layer` — ‖dW^(l)‖_F for every layer of a deep MLP, at
-  initialisation and after a few gradient steps (the vanishing/exploding-gradient picture).
-* :func:`activation_minimum` — where an activation has a minimum at a finite z (GELU, SiLU).
-* :func:`saturation_regions` — the z-intervals where |σ′(z)| is below a threshold, i.e. where
-  a neuron passes almost no gradient back.
-* :func:`fit_one_hidden_layer` / :func:`neuron_contributions` — the universal-approximation
-  explorer: N hidden neurons, output layer solved by least squares, and each neuron's share.
+The pictures are in :mod:`nnlib.viz.gradients`, the widget in :mod:`nnlib.widgets.gradients`.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from .._checks import check_choice, check_float, check_int, check_rng
 from ..activations import HIDDEN_ACTIVATIONS
@@ -22,8 +15,6 @@ from ..initializers import ALIASES, INITIALIZERS
 from ..losses import loss_and_delta
 from ..network import MLP
 from ..optimizers import SGD
-import numpy as np
-
 
 # --- vanishing and exploding gradients ------------------------------------------------------
 

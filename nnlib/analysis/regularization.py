@@ -1,10 +1,15 @@
-"""TODO."""
+"""Numbers of regularization: the weights of a network, how many are near zero, the hidden
+layers' outputs, and the spread of a dropout ensemble.
+
+The pictures are in :mod:`nnlib.viz.regularization`, the widget in
+:mod:`nnlib.widgets.regularization`.
+"""
 
 from __future__ import annotations
 
-from .._checks import as_float_array, check_float, check_int, check_rng
 import numpy as np
 
+from .._checks import as_float_array, check_float, check_int, check_rng
 
 # --- weights and activations -----------------------------------------------------------
 

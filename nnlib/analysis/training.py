@@ -1,41 +1,26 @@
-"""The experiments behind chapters 4 (activations) and 5 (regularization).
+"""Training runs the chapters show: one run, a sweep over one setting, the final losses.
 
-Each function trains or measures something and returns numbers; the pictures that draw
-them live in :mod:`nnlib.viz.chapter_plots_45`, the sliders in
-:mod:`nnlib.widgets.chapter_widgets_45`.  The chapters call these so that a notebook cell
-stays one line of set-up and one of output, and so that ``tests/test_claims_ch04_ch05.py``
-can re-run exactly what a chapter runs and check the claims its text makes.
+* :func:`train_run` — one network on a :class:`~nnlib.datasets.Dataset`, returns a
+  :class:`Run` (the setting, the trained net, its History).
+* :func:`sweep` — one run per value of one setting (λ, p, the activation, the learning
+  rate, …): the precomputed grid a slider picks from.
+* :func:`final_losses` — the last training and validation losses of each run.
+* :func:`probability_grid` — a classifier's output on a grid (the decision-boundary picture).
 
-Training
-    :func:`train_run` — one network on a :class:`~nnlib.datasets.Dataset`, returns a
-    :class:`Run` (the setting, the trained net, its History).
-    :func:`sweep` — one run per value of one setting (λ, p, the activation, the learning
-    rate, …): the precomputed grid a slider picks from.
-    :func:`train_counting_dead_units` — a ReLU network, with its dead units counted after
-    every epoch.
-
-Measurements
-    :func:`collapse_linear` — the single (W, b) that a stack of linear layers equals.
-    :func:`dead_unit_counts`, :func:`weights`, :func:`count_near_zero`,
-    :func:`hidden_activations`, :func:`dropout_ensemble`.
-
-Tables
-    :func:`activation_table` — formula, range, gradient behaviour (the last two computed)
-    and typical use of each activation; :func:`markdown_table` renders a list of dicts.
-
-The settings the chapters use are the dicts ``CH4_*`` and ``CH5_*`` below: one place,
-shared by the chapter and by its tests.
+The settings the chapters pass are in :mod:`nnlib.chapter_settings`; the pictures are in
+:mod:`nnlib.viz.training`, the widget in :mod:`nnlib.widgets.training`.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
 
 from .._checks import check_choice, check_float, check_int
 from ..network import MLP
 from ..optimizers import SGD, Adam, Momentum
 from ..training import History, train
-from typing import NamedTuple
-import numpy as np
-
 
 # --- decision boundaries -------------------------------------------------------------------
 

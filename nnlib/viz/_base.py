@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-import numpy as np
 
 
 def new_axes(ax=None, figsize=(5.0, 3.5), dpi=100, **subplot_kw):

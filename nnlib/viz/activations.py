@@ -7,14 +7,14 @@ intervals (|σ′| below a threshold: almost no gradient passes) from
 
 from __future__ import annotations
 
-from .._checks import check_choice, check_float
-from ..activations import HIDDEN_ACTIVATIONS
-from ..activations import get_activation
-from ..analysis.activations import activation_minimum, saturation_regions
-from ._base import new_axes
 import functools
+
 import numpy as np
-from ._base import new_panels
+
+from .._checks import check_choice, check_float
+from ..activations import HIDDEN_ACTIVATIONS, get_activation
+from ..analysis.activations import activation_minimum, saturation_regions
+from ._base import new_axes, new_panels
 
 #: One fixed colour per activation, the same in every picture.
 ACTIVATION_COLOURS = {"relu": "C0", "gelu": "C1", "silu": "C2", "sigmoid": "C3", "tanh": "C4",

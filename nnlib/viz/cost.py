@@ -1,9 +1,17 @@
-"""TODO."""
+"""The cost of computing: measured seconds against a size, and backprop against finite differences.
+
+* :func:`plot_timings` — measured seconds against a size (log-log), one line per method.
+* :func:`plot_backprop_cost` — time of a forward + backward pass against the number of
+  parameters, beside the cost of finite differences.
+
+The chapters measure the seconds; these functions only draw them.
+"""
 
 from __future__ import annotations
 
-from ._base import new_axes
 import numpy as np
+
+from ._base import new_axes
 
 
 def plot_timings(sizes, seconds, xlabel, ax=None, title=None, per=None):

@@ -7,6 +7,11 @@ widget can redraw at slider speed; :func:`plot_layer_gradient_norms` is the one-
 
 from __future__ import annotations
 
+import numpy as np
+from matplotlib.animation import FuncAnimation
+from matplotlib.colors import to_rgba
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+
 from .._checks import as_float_array, check_int
 from ..activations import get_activation
 from ..losses import loss_and_delta
@@ -14,11 +19,6 @@ from ..network import Gradients
 from ._base import new_axes
 from .network import (EDGE_OFF, MAX_NEURONS, UNLIT, UNLIT_EDGE, NetworkDiagram, _net_sizes,
                       get_cmap, layer_symbol)
-from matplotlib.animation import FuncAnimation
-from matplotlib.colors import to_rgba
-from matplotlib.ticker import FuncFormatter, LogLocator
-from matplotlib.ticker import MaxNLocator, NullLocator
-import numpy as np
 
 #: Norms below this (including exact zeros) are drawn on the bottom edge, as open triangles.
 NORM_FLOOR = 1e-40

@@ -13,14 +13,16 @@ The diagram shows the Dense weights only (no normalisation layers or skip connec
 
 from __future__ import annotations
 
-from .._checks import as_float_array, check_choice, check_int
-from ._base import new_axes
+import functools
+from typing import NamedTuple
+
+import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
-from typing import NamedTuple
-import functools
-import numpy as np
+
+from .._checks import as_float_array, check_choice, check_int
+from ._base import new_axes
 
 POSITIVE = to_rgba("#c0392b")   # W > 0: red
 NEGATIVE = to_rgba("#2e6fb0")   # W < 0: blue

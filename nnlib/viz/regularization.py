@@ -3,7 +3,7 @@
 Pure plot functions ``plot_x(..., ax=None) -> (fig, ax)`` (or ``axes=None -> (fig, axes)``
 for the multi-panel ones): with no axes given each makes a bare
 :class:`matplotlib.figure.Figure` through :func:`nnlib.viz.new_axes` (never pyplot).  The
-numbers come from :mod:`nnlib.experiments`; these functions only draw them.  The
+numbers come from :mod:`nnlib.analysis.regularization`; these functions only draw them.  The
 ``*Artists`` classes draw once and ``update`` in place, for the chapters' sliders.
 
 Chapter 4
@@ -24,9 +24,9 @@ Chapter 5
 
 from __future__ import annotations
 
-from ._base import new_axes
 import numpy as np
-from ._base import new_panels
+
+from ._base import new_axes, new_panels
 
 _TRAIN, _VAL = "C0", "C1"   # training and validation curves
 

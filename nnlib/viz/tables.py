@@ -1,4 +1,4 @@
-"""TODO."""
+"""Tables for the notebook: a list of dicts rendered as Markdown (shown with ``IPython.display.Markdown``)."""
 
 from __future__ import annotations
 

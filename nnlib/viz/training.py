@@ -10,10 +10,11 @@ explorer redraws through them many times a second.
 
 from __future__ import annotations
 
+import numpy as np
+from matplotlib.ticker import NullLocator
+
 from ..analysis.training import probability_grid
 from ._base import new_axes
-from matplotlib.ticker import NullLocator
-import numpy as np
 
 _LEVELS = np.linspace(0.0, 1.0, 11)
 _CMAP = "RdBu_r"                       # class 0 blue, class 1 red

@@ -8,17 +8,18 @@ sees it, so widgets never leak open figures, and no front-end extension is neede
 
 from __future__ import annotations
 
-from .._checks import check_choice
-from .._checks import check_int
-from ..activations import HIDDEN_ACTIVATIONS
-from ..network import MLP
-from PIL import Image
-from contextlib import contextmanager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 import io
+from contextlib import contextmanager
+
 import ipywidgets as widgets
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from .._checks import check_choice, check_int
+from ..activations import HIDDEN_ACTIVATIONS
+from ..network import MLP
 
 
 class FigureView:

@@ -1,16 +1,19 @@
-"""TODO."""
+"""Widgets about activation functions: σ and σ′ with their saturation (:func:`activation_widget`)
+and the activation race of chapter 4 (:func:`activation_race_widget`).
+
+The numbers come from :mod:`nnlib.analysis.activations`, the pictures from
+:mod:`nnlib.viz.activations`.  Builders return the widget tree; the notebook displays it.
+"""
 
 from __future__ import annotations
 
+import ipywidgets as widgets
+
 from .._checks import check_int
 from ..activations import HIDDEN_ACTIVATIONS
-from ..viz.activations import ActivationCurves
-from ..viz.activations import RaceArtists
-from ._base import BlitRefresher, explorer_box, fixed_layout
-from ._base import FigureView
-import ipywidgets as widgets
-from ._base import _DPI, _FIGSIZE, _controls_column
-
+from ..viz.activations import ActivationCurves, RaceArtists
+from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _controls_column, explorer_box,
+                    fixed_layout)
 
 # --- 6. activations -------------------------------------------------------------------------
 

@@ -1,16 +1,19 @@
-"""TODO."""
+"""Universal approximation as a widget: a 1 → N → 1 fit of a target, neuron by neuron.
+
+The fit comes from :mod:`nnlib.analysis.approximation`, the picture from
+:mod:`nnlib.viz.approximation`.  The builder returns the widget tree.
+"""
 
 from __future__ import annotations
+
+import ipywidgets as widgets
 
 from .._checks import check_int
 from ..activations import HIDDEN_ACTIVATIONS
 from ..analysis.approximation import fit_one_hidden_layer
 from ..datasets import REGRESSION
 from ..viz.approximation import ApproximationArtists
-from ._base import FigureView
-import ipywidgets as widgets
-from ._base import BlitRefresher, _DPI, _controls_column, explorer_box, fixed_layout
-
+from ._base import _DPI, BlitRefresher, FigureView, _controls_column, explorer_box, fixed_layout
 
 # --- 7. universal approximation ------------------------------------------------------------
 

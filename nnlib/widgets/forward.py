@@ -1,15 +1,17 @@
-"""TODO."""
+"""The forward pass as a widget: one sample flows through a network diagram, layer by layer.
+
+The picture is :class:`nnlib.viz.forward.ForwardPassPicture`; the builder returns the widget tree.
+"""
 
 from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
 
 from .._checks import check_float, check_int
 from ..viz.forward import ForwardPassPicture
 from ..viz.network import MAX_NEURONS
-from ._base import FigureView
-import ipywidgets as widgets
-import numpy as np
-from ._base import _SLIDER, _Stepper, _box, _mlp, _network_controls
-
+from ._base import _SLIDER, FigureView, _box, _mlp, _network_controls, _Stepper
 
 # --- 2. forward pass ---------------------------------------------------------------------------
 

@@ -1,20 +1,25 @@
-"""TODO."""
+"""Widgets about gradients: how their norm changes with depth (:func:`vanishing_gradient_widget`)
+and δ flowing backwards through a network diagram (:func:`gradient_flow_widget`).
+
+The numbers come from :mod:`nnlib.analysis.gradients` and ``net.loss_and_grads``, the
+pictures from :mod:`nnlib.viz.gradients`.  Builders return the widget tree.
+"""
 
 from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
 
 from .._checks import check_int
 from ..activations import HIDDEN_ACTIVATIONS
 from ..analysis.gradients import gradient_norms_by_layer
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
-from ..viz.gradients import GradientBars, GradientFlowPicture
-from ..viz.gradients import LayerNormLines
-from ._base import FigureView
-import html
-import ipywidgets as widgets
-import numpy as np
-from ._base import BlitRefresher, _DPI, _FIGSIZE, _Stepper, _box, _controls_column, _mlp, _network_controls, explorer_box, fixed_layout
-
+from ..viz.gradients import GradientBars, GradientFlowPicture, LayerNormLines
+from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _box, _controls_column, _mlp,
+                    _network_controls, _Stepper, explorer_box, fixed_layout)
 
 # --- 5. vanishing gradients ------------------------------------------------------------------
 

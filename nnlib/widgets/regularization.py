@@ -18,15 +18,16 @@ Like the toolkit's builders they return a VBox carrying ``controls`` (name → w
 
 from __future__ import annotations
 
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
 from ..analysis.regularization import weights
 from ..analysis.training import final_losses
 from ..viz.regularization import SweepSummaryArtists, WeightHistogramArtists
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
-from ._base import BlitRefresher, explorer_box, fixed_layout
-from ._base import FigureView
-import html
-import ipywidgets as widgets
-import numpy as np
+from ._base import BlitRefresher, FigureView, explorer_box, fixed_layout
 
 #: The panels :func:`sweep_widget` can show, besides the decision boundary.
 PANELS = ("weights", "curves", "summary")

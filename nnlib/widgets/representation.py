@@ -12,16 +12,15 @@ control that changes the network rebuilds the network and its picture on the sam
 
 from __future__ import annotations
 
+import ipywidgets as widgets
+import numpy as np
+
 from .._checks import check_choice, check_int
 from ..datasets import CLASSIFICATION, DATASETS
 from ..optimizers import Adam
 from ..training import train
 from ..viz.representation import RepresentationPicture, class_colors, representation_views
-from ._base import FigureView
-import ipywidgets as widgets
-import numpy as np
-from ._base import _SLIDER, _box, _mlp, _network_controls
-
+from ._base import _SLIDER, FigureView, _box, _mlp, _network_controls
 
 # --- 3. representations ------------------------------------------------------------------------
 

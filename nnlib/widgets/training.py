@@ -35,18 +35,19 @@ quarter of the cost.  When a limit does change, the background is redrawn.
 
 from __future__ import annotations
 
+import html
+import threading
+import time
+
+import ipywidgets as widgets
+
 from .._checks import check_int
 from ..datasets import CLASSIFICATION, load_dataset
 from ..network import MLP
 from ..optimizers import SGD
 from ..training import History, train
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
-from ._base import BlitRefresher, explorer_box, fixed_layout
-from ._base import FigureView
-import html
-import ipywidgets as widgets
-import threading
-import time
+from ._base import BlitRefresher, FigureView, explorer_box, fixed_layout
 
 #: Seconds from the start of one plot update to the start of the next while training.
 UPDATE_EVERY = 0.1

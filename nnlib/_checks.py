@@ -87,6 +87,13 @@ def check_same_dtype(arr: np.ndarray, name: str, dtype, what: str = "the paramet
                         f"the model with dtype=np.{arr.dtype.name}")
 
 
+def check_bool(value, name: str) -> bool:
+    """``value`` as a Python bool; anything but True/False (or a NumPy bool) is a TypeError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_int(value, name: str, minimum: int | None = 1) -> int:
     """Return ``value`` as ``int`` if it is an integer ``>= minimum``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):

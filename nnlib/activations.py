@@ -139,6 +139,12 @@ class Activation(NamedTuple):
     f: Callable
     df: Callable
     vjp: Callable
+    # How the pictures, widgets and tables show it (every list of activations derives from
+    # this registry): a matplotlib colour ("" = the next free one), the formula in LaTeX
+    # and where it is typically used.
+    colour: str = ""
+    formula: str = ""
+    use: str = ""
 
     def __call__(self, z):
         return self.f(as_float_array(z, "z", allow_nonfinite=False))
@@ -153,17 +159,51 @@ class Activation(NamedTuple):
 
 
 ACTIVATIONS = {
-    "identity": Activation("identity", identity, identity_grad, lambda da, z, a: da),
-    "relu": Activation("relu", relu, relu_grad, lambda da, z, a: da * (z > 0)),
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_grad, lambda da, z, a: da * (a * (1 - a))),
-    "tanh": Activation("tanh", tanh, tanh_grad, lambda da, z, a: da * (1 - a * a)),
-    "silu": Activation("silu", silu, silu_grad, _elementwise_backward(silu_grad)),
-    "gelu": Activation("gelu", gelu, gelu_grad, _elementwise_backward(gelu_grad)),
+    "identity": Activation("identity", identity, identity_grad, lambda da, z, a: da, colour="C7",
+                           formula=r"$z$", use="regression outputs; no use in a hidden layer"),
+    "relu": Activation("relu", relu, relu_grad, lambda da, z, a: da * (z > 0), colour="C0",
+                       formula=r"$\max(0, z)$", use="hidden layers of most CNNs and MLPs"),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_grad, lambda da, z, a: da * (a * (1 - a)),
+                          colour="C3", formula=r"$1/(1+e^{-z})$",
+                          use="binary outputs (a probability); gates"),
+    "tanh": Activation("tanh", tanh, tanh_grad, lambda da, z, a: da * (1 - a * a), colour="C4",
+                       formula=r"$\tanh z$", use="RNNs (LSTM and GRU states)"),
+    "silu": Activation("silu", silu, silu_grad, _elementwise_backward(silu_grad), colour="C2",
+                       formula=r"$z\,\mathrm{sigmoid}(z)$",
+                       use="EfficientNet; LLaMA (inside its SwiGLU feed-forward)"),
+    "gelu": Activation("gelu", gelu, gelu_grad, _elementwise_backward(gelu_grad), colour="C1",
+                       formula=r"$z\,\Phi(z)$", use="transformers such as GPT and BERT"),
     "softmax": Activation("softmax", softmax, softmax_grad, lambda da, z, a: softmax_backward(da, a)),
 }
 
-#: Activations usable in hidden layers (elementwise ones).
-HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
+
+def register_activation(activation: Activation) -> Activation:
+    """Add ``activation`` to :data:`ACTIVATIONS` under its name (the one place to add one).
+
+    Networks, widgets' options, colours and tables read the registry when they are used,
+    so a registered activation shows up everywhere with no other edit.
+    """
+    if not isinstance(activation, Activation):
+        raise TypeError(f"activation must be an nnlib.activations.Activation, got {type(activation).__name__}")
+    if not isinstance(activation.name, str) or not activation.name.isidentifier():
+        raise ValueError(f"activation.name must be a name like 'elu', got {activation.name!r}")
+    ACTIVATIONS[activation.name] = activation
+    return activation
+
+
+def hidden_activations() -> tuple:
+    """Names usable in hidden layers (the elementwise ones), in registry order, read now."""
+    return tuple(name for name in ACTIVATIONS if name != "softmax")
+
+
+def activation_colour(name: str) -> str:
+    """The colour every picture gives ``name``: its registered one, else C0…C9 by registry position."""
+    colour = get_activation(name).colour
+    return colour or f"C{list(ACTIVATIONS).index(name) % 10}"
+
+
+#: The built-in hidden activations (code that must see registered ones calls hidden_activations()).
+HIDDEN_ACTIVATIONS = hidden_activations()
 
 
 def get_activation(name: str) -> Activation:

@@ -12,6 +12,8 @@ from __future__ import annotations
 # multiply-adds (rows × inputs × units, e.g. 270 × 32 × 32): above that OpenBLAS starts
 # threads, and on a busy 2-core machine that made a training run ten times slower.
 
+#: Chapter 4: the order of the activation table and of the race (the modern defaults first).
+TABLE_ORDER = ("relu", "gelu", "silu", "sigmoid", "tanh", "identity")
 #: Chapter 4, "why non-linearity": the same 2-16-16-1 network with and without ReLU.
 CH4_NONLINEAR = dict(data=dict(name="circles", n=400, noise=0.1, val_fraction=0.25, seed=0),
                      train=dict(sizes=[2, 16, 16, 1], optimizer="momentum", lr=0.1, epochs=60,

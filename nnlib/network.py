@@ -1,6 +1,6 @@
-"""A multi-layer perceptron assembled from nnlib's layers.
+"""A multi-layer perceptron, its forward and backward pass written as the text writes them.
 
-Layer l (l = 1 … L) is a block
+Layer l (l = 1 … L) is
 
     z^(l) = a^(l-1) @ W^(l).T + b^(l)        Dense
     [batch norm | layer norm]                optional
@@ -8,11 +8,13 @@ Layer l (l = 1 … L) is a block
     [dropout]                                optional, hidden layers only
     a^(l) = a^(l-1) + (…)                    optional skip, where h_l = h_{l-1}
 
-Forward returns the output a^(L) together with a :class:`Cache` holding every ``z`` and
-``a`` (what backward needs, and what the chapters' pictures draw).  Backward starts
-from ``delta_L`` = ∂L/∂z^(L) — the losses in :mod:`nnlib.losses` return exactly that —
-and returns a :class:`Gradients` dict with the same keys and shapes as ``params``,
-plus every layer's ``delta``.
+:meth:`MLP.forward` is one loop over the layers and returns the output a^(L) with a
+:class:`Cache` of every ``z`` and ``a`` (what backward needs, and what the chapters'
+pictures draw).  :meth:`MLP.backward` is one loop back down: from ``delta_L`` = ∂L/∂z^(L)
+(the losses in :mod:`nnlib.losses` return exactly that) it applies the δ recursion and
+returns a :class:`Gradients` dict with the keys and shapes of ``params``, plus every
+layer's ``delta``.  :meth:`MLP.loss_and_grads` does forward → loss → backward in one call.
+Each piece's own forward/backward pair lives in :mod:`nnlib.layers`.
 """
 
 from __future__ import annotations
@@ -21,14 +23,23 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import (as_float_array, check_choice, check_dtype, check_float, check_int,
-                      check_rng, check_same_dtype)
-from .activations import HIDDEN_ACTIVATIONS
-from .layers import (ActivationLayer, BatchNorm, Dense, Dropout, LayerNorm, Residual,
-                     Sequential, chain_backward)
-from .losses import HEAD_LOSS
+from ._checks import (as_float_array, check_bool, check_choice, check_dtype, check_float,
+                      check_int, check_rng, check_same_dtype)
+from .activations import Activation, get_activation, hidden_activations
+from .layers import BatchNorm, Dense, Dropout, Layer, LayerNorm
+from .losses import HEAD_LOSS, loss_and_delta
 
 NORMS = (None, "batch", "layer")
+
+
+class Block(NamedTuple):
+    """The pieces of layer l, in the order the forward pass uses them."""
+
+    dense: Dense                 # z = a_prev @ W.T + b
+    norm: Layer | None           # BatchNorm or LayerNorm, or None
+    sigma: Activation            # a = σ(…)
+    dropout: Dropout | None      # hidden layers only
+    skip: bool                   # a = a_prev + (…)
 
 
 class Cache(NamedTuple):
@@ -40,13 +51,19 @@ class Cache(NamedTuple):
 
     z: list
     a: list
-    blocks: list  # one ChainCache per layer, for backward
+    inner: list   # per layer: (norm cache, σ's input, σ's output, dropout cache), for backward
     train: bool
     net: object   # the network that made it: backward refuses another network's cache
 
 
 class Gradients(dict):
-    """∂L/∂(parameter) keyed like ``params`` (``"W1"``, ``"b1"``, …), plus ``delta[l]`` = ∂L/∂z^(l)."""
+    """∂L/∂(parameter) keyed like ``params`` (``"W1"``, ``"b1"``, …), plus ``delta[l]`` = ∂L/∂z^(l).
+
+    ``checked`` tells an optimizer that backward built every entry from the parameter itself
+    (same keys, shapes and dtype), so only a cheap structural check is left to do.
+    """
+
+    checked = True
 
     def __init__(self, grads, delta):
         super().__init__(grads)
@@ -95,7 +112,7 @@ class MLP:
         if activation == "softmax":
             raise ValueError("activation 'softmax' cannot be a hidden activation (it couples the units "
                              "of a layer); use it as the output: head='softmax'")
-        self.activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+        self.activation = check_choice(activation, "activation", hidden_activations())
         self.head = check_choice(head, "head", HEAD_LOSS)
         if head == "softmax" and self.sizes[-1] < 2:
             raise ValueError(f"a softmax head needs at least 2 outputs, got sizes[-1] = {self.sizes[-1]}; "
@@ -106,9 +123,7 @@ class MLP:
         if norm not in NORMS:
             raise ValueError(f"unknown norm {norm!r}; expected one of {list(NORMS)}")
         self.norm = norm
-        if not isinstance(residual, (bool, np.bool_)):
-            raise TypeError(f"residual must be True or False, got {residual!r}")
-        self.residual = bool(residual)
+        self.residual = check_bool(residual, "residual")
         self.dtype = check_dtype(dtype)
         self.init = init
         rng = check_rng(seed, "seed")
@@ -117,25 +132,19 @@ class MLP:
         self._rng = np.random.default_rng(rng.integers(2**63))  # dropout masks
         self.params = {}
         for l, block in enumerate(self.blocks, start=1):
-            for layer in block.layers:
-                for name, p in layer.params.items():
+            for layer in (block.dense, block.norm):
+                for name, p in (layer.params.items() if layer is not None else ()):
                     self.params[f"{name}{l}"] = p
 
-    def _block(self, l, init, rng):
+    def _block(self, l, init, rng) -> Block:
         h_prev, h = self.sizes[l - 1], self.sizes[l]
-        last = l == len(self.sizes) - 1
-        dense = Dense.create(h_prev, h, init, rng, self.dtype, bias=last or self.norm != "batch")
-        if last:
-            return Sequential([dense, ActivationLayer(self.head)])
-        layers = [dense]
-        if self.norm == "batch":
-            layers.append(BatchNorm(h, dtype=self.dtype))
-        elif self.norm == "layer":
-            layers.append(LayerNorm(h, dtype=self.dtype))
-        layers.append(ActivationLayer(self.activation))
-        if self.dropout > 0:
-            layers.append(Dropout(self.dropout))
-        return (Residual if self.residual and h == h_prev else Sequential)(layers)
+        if l == len(self.sizes) - 1:   # the output layer: Dense and the head, nothing else
+            return Block(Dense.create(h_prev, h, init, rng, self.dtype), None,
+                         get_activation(self.head), None, False)
+        dense = Dense.create(h_prev, h, init, rng, self.dtype, bias=self.norm != "batch")
+        norm = {"batch": BatchNorm, "layer": LayerNorm}[self.norm](h, dtype=self.dtype) if self.norm else None
+        dropout = Dropout(self.dropout) if self.dropout > 0 else None
+        return Block(dense, norm, get_activation(self.activation), dropout, self.residual and h == h_prev)
 
     # --- properties a reader asks about ------------------------------------------
     @property
@@ -168,24 +177,64 @@ class MLP:
         running averages); ``train=False`` is evaluation mode.
         """
         X = self._check_X(X)
-        if not isinstance(train, (bool, np.bool_)):
-            raise TypeError(f"train must be True or False, got {train!r}")
+        train = check_bool(train, "train")
         rng = self._rng if rng is None else check_rng(rng)
-        z, a, chain_caches = [None], [X], []
+        z, a, inner = [None], [X], []
         for block in self.blocks:
-            out, chain_cache = block._forward(a[-1], bool(train), rng)
-            z.append(chain_cache.outs[0])        # the Dense output, (n, h_l)
-            a.append(out)                        # (n, h_l)
-            chain_caches.append(chain_cache)
-        return a[-1], Cache(z, a, chain_caches, bool(train), self)
+            a_prev = a[-1]                                              # (n, h_{l-1})
+            z_l, _ = block.dense._forward(a_prev, train, rng)            # (n, h_l)
+            h, norm_cache = block.norm._forward(z_l, train, rng) if block.norm else (z_l, None)
+            s = block.sigma.f(h)                                        # σ(…), (n, h_l)
+            out, drop_cache = block.dropout._forward(s, train, rng) if block.dropout else (s, None)
+            a_l = a_prev + out if block.skip else out                   # the skip adds a^(l-1)
+            z.append(z_l)
+            a.append(a_l)
+            inner.append((norm_cache, h, s, drop_cache))
+        return a[-1], Cache(z, a, inner, train, self)
 
     def backward(self, delta_L, cache: Cache) -> Gradients:
         """Gradients of every parameter from ``delta_L`` = ∂L/∂z^(L), shape (n, h_L).
 
-        The δ recursion: δ^(l) = (δ^(l+1) @ W^(l+1)) ⊙ σ′(z^(l)) for plain layers
-        (normalisation, dropout and skips add their own factors), and
-        dW^(l) = δ^(l).T @ a^(l-1),  db^(l) = Σ_rows δ^(l).
+        The δ recursion, one layer per step from l = L down to 1:
+
+            dW^(l) = δ^(l).T @ a^(l-1),   db^(l) = Σ_rows δ^(l)
+            da     = δ^(l) @ W^(l)  (+ ∂L/∂a^(l) when layer l has a skip)   = ∂L/∂a^(l-1)
+            δ^(l-1) = da ⊙ σ′(z^(l-1))    (through dropout's mask and the norm, if present)
         """
+        delta_L = self._check_backward(delta_L, cache)
+        grads, delta = {}, [None] * (self.L + 1)
+        delta[self.L] = delta_L
+        da = None                          # ∂L/∂a^(l), from the layer above (none above L)
+        for l in range(self.L, 0, -1):
+            block = self.blocks[l - 1]
+            # dW, db and da_prev = δ W: the first layer needs no ∂L/∂X, so skip that product.
+            da_prev, g = block.dense._backward(delta[l], cache.a[l - 1], need_dx=l > 1)
+            grads.update({f"{name}{l}": v for name, v in g.items()})
+            if l == 1:
+                break
+            if block.skip:                 # a^(l) = a^(l-1) + F(a^(l-1)):  dx = dout + dF
+                da_prev = da_prev + da
+            da = da_prev                                                # ∂L/∂a^(l-1), (n, h_{l-1})
+            below, (norm_cache, h, s, drop_cache) = self.blocks[l - 2], cache.inner[l - 2]
+            ds = below.dropout._backward(da, drop_cache)[0] if below.dropout else da
+            dh = below.sigma.vjp(ds, h, s)                              # ⊙ σ′
+            if below.norm:
+                dh, g = below.norm._backward(dh, norm_cache)
+                grads.update({f"{name}{l - 1}": v for name, v in g.items()})
+            delta[l - 1] = dh                                           # δ^(l-1) = ∂L/∂z^(l-1)
+        return Gradients({k: grads[k] for k in self.params}, delta)
+
+    def loss_and_grads(self, X, y, train: bool = False, rng=None):
+        """``(L, grads)``: forward on X (n, d), the loss matching the head against y, backward.
+
+        ``L`` is the data loss (a float); ``grads`` the :class:`Gradients` of :meth:`backward`.
+        ``train`` and ``rng`` are passed to :meth:`forward`.
+        """
+        _, cache = self.forward(X, train=train, rng=rng)
+        L, delta_L = loss_and_delta(self.loss_name, cache.z[-1], y)
+        return L, self.backward(delta_L, cache)
+
+    def _check_backward(self, delta_L, cache):
         if not isinstance(cache, Cache):
             hint = (" — that is the whole (out, cache) pair; pass only its second part"
                     if isinstance(cache, tuple) and len(cache) == 2 and isinstance(cache[1], Cache)
@@ -200,32 +249,15 @@ class MLP:
         if delta_L.shape != cache.z[-1].shape:
             raise ValueError(f"delta_L must have the shape of z^(L) {cache.z[-1].shape}, got {delta_L.shape}")
         check_same_dtype(delta_L, "delta_L", self.dtype)
-        grads, delta = {}, [None] * (self.L + 1)
-        dout = delta_L
-        for l in range(self.L, 0, -1):
-            block, chain_cache = self.blocks[l - 1], cache.blocks[l - 1]
-            # Start the last layer below its head: delta_L already is ∂L/∂z^(L).
-            n_layers = 1 if l == self.L else len(block.layers)
-            # Layer 1 needs no ∂L/∂X: chain_backward skips that matrix product.
-            dh, layer_grads, douts = chain_backward(block.layers[:n_layers], dout,
-                                                    chain_cache.caches, need_dx=l > 1)
-            delta[l] = douts[0]
-            for layer_grad in layer_grads:
-                for name, g in layer_grad.items():
-                    grads[f"{name}{l}"] = g
-            if l > 1:
-                dout = dout + dh if block.skip else dh
-        ordered = {k: grads[k] for k in self.params}
-        return Gradients(ordered, delta)
+        return delta_L
 
     def buffers(self) -> dict:
         """Non-learned state, keyed like params: batch norm's ``running_mean{l}``/``running_var{l}``."""
         state = {}
         for l, block in enumerate(self.blocks, start=1):
-            for layer in block.layers:
-                if isinstance(layer, BatchNorm):
-                    state[f"running_mean{l}"] = layer.running_mean
-                    state[f"running_var{l}"] = layer.running_var
+            if isinstance(block.norm, BatchNorm):
+                state[f"running_mean{l}"] = block.norm.running_mean
+                state[f"running_var{l}"] = block.norm.running_var
         return state
 
     def predict(self, X) -> np.ndarray:

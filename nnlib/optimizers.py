@@ -34,7 +34,6 @@ from collections.abc import Mapping, MutableMapping
 import numpy as np
 
 from nnlib._checks import as_float_array, check_float
-from nnlib.network import Gradients
 from nnlib.regularizers import is_weight
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
@@ -127,7 +126,7 @@ def _check_params_and_grads(params, grads) -> dict[str, tuple[np.ndarray, np.nda
     if missing or extra:
         raise ValueError(f"grads must have the same keys as params; missing in grads: {missing}, "
                          f"not in params: {extra}")
-    if isinstance(grads, Gradients):
+    if getattr(grads, "checked", False):   # nnlib.network.Gradients, from MLP.backward
         return _pair_trusted(params, grads)
     pairs = {}
     for k, W in params.items():

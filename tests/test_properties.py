@@ -130,9 +130,8 @@ def test_every_array_has_its_shape_and_the_networks_dtype(cfg):
         assert grads[name].dtype == dt, f"grads[{name!r}] is {grads[name].dtype}, the network is {dt}"
         assert np.all(np.isfinite(grads[name]))
     for block in net.blocks:                      # batch norm's running statistics stay in dtype too
-        for layer in block.layers:
-            if isinstance(layer, BatchNorm):
-                assert layer.running_mean.dtype == dt and layer.running_var.dtype == dt
+        if isinstance(block.norm, BatchNorm):
+            assert block.norm.running_mean.dtype == dt and block.norm.running_var.dtype == dt
     assert net.predict(X).dtype == dt
 
 

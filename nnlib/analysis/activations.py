@@ -19,7 +19,7 @@ import numpy as np
 from scipy import optimize
 
 from .._checks import as_float_array, check_choice, check_float
-from ..activations import HIDDEN_ACTIVATIONS, get_activation
+from ..activations import get_activation, hidden_activations
 from ..network import MLP
 from .training import train_run
 
@@ -42,7 +42,7 @@ def activation_minimum(name: str, lo: float = -10.0, hi: float = 10.0):
     ≈ −0.278 at z ≈ −1.278.  Monotone activations (sigmoid, tanh, identity) have none;
     ReLU is flat on z ≤ 0 (σ′ = 0, never negative), so it has no isolated minimum either.
     """
-    act = get_activation(check_choice(name, "name", HIDDEN_ACTIVATIONS))
+    act = get_activation(check_choice(name, "name", hidden_activations()))
     lo = check_float(lo, "lo")
     hi = check_float(hi, "hi")
     if hi <= lo:
@@ -66,7 +66,7 @@ def saturation_regions(name: str, lo: float, hi: float, threshold: float = 0.05)
     whole of z < 0 (σ′ = 0: a "dead" region).  The ends of each interval are found on a grid
     of 4001 points and refined with brentq on |σ′(z)| − threshold.
     """
-    act = get_activation(check_choice(name, "name", HIDDEN_ACTIVATIONS))
+    act = get_activation(check_choice(name, "name", hidden_activations()))
     lo = check_float(lo, "lo")
     hi = check_float(hi, "hi")
     if hi <= lo:
@@ -146,22 +146,7 @@ def train_counting_dead_units(data, **settings) -> tuple:
 
 # --- the activation table -----------------------------------------------------------------
 
-#: The formula and typical use of each activation (the rest of the table is computed).
-ACTIVATION_NOTES = {
-    "relu": (r"$\max(0, z)$", "hidden layers of most CNNs and MLPs"),
-    "gelu": (r"$z\,\Phi(z)$", "transformers such as GPT and BERT"),
-    "silu": (r"$z\,\mathrm{sigmoid}(z)$", "EfficientNet; LLaMA (inside its SwiGLU feed-forward)"),
-    "sigmoid": (r"$1/(1+e^{-z})$", "binary outputs (a probability); gates"),
-    "tanh": (r"$\tanh z$", "RNNs (LSTM and GRU states)"),
-    "identity": (r"$z$", "regression outputs; no use in a hidden layer"),
-}
-
-
-#: The order of the chapters' table: the modern defaults first.
-TABLE_ORDER = ("relu", "gelu", "silu", "sigmoid", "tanh", "identity")
-
-
-def activation_table(names=TABLE_ORDER, far: float = 30.0) -> list:
+def activation_table(names=None, far: float = 30.0) -> list:
     """One dict per activation: ``name, formula, range, gradient, use``, plus the numbers.
 
     Computed, not typed:
@@ -179,10 +164,11 @@ def activation_table(names=TABLE_ORDER, far: float = 30.0) -> list:
     ``dmin``, ``dmax`` (extremes of σ′ on the grid).
     """
     far = check_float(far, "far", low=1.0)
+    names = hidden_activations() if names is None else names
     rows = []
     z = np.linspace(-far, far, 60001)                  # step 0.001, includes 0
     for name in names:
-        act = get_activation(check_choice(name, "names", HIDDEN_ACTIVATIONS))
+        act = get_activation(check_choice(name, "names", hidden_activations()))
         f, df = act.f(z), act.df(z)
         minimum = activation_minimum(name)
         tails = act.f(np.array([-1000.0, 1000.0]))
@@ -196,7 +182,7 @@ def activation_table(names=TABLE_ORDER, far: float = 30.0) -> list:
         interval = (("[" if low_reached else "(") + low_text.replace("0.000", "0")
                     .replace("−1.000", "−1") + ", " + high_text.replace("1.000", "1")
                     + ("]" if high_reached else ")"))
-        formula, use = ACTIVATION_NOTES[name]
+        formula, use = act.formula, act.use
         rows.append({"name": name, "formula": formula, "range": interval,
                      "gradient": _gradient_behaviour(df),
                      "use": use, "min_z": None if minimum is None else minimum.z,

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import linalg
 
 from .._checks import as_float_array, check_choice, check_int, check_rng
-from ..activations import HIDDEN_ACTIVATIONS, get_activation
+from ..activations import get_activation, hidden_activations
 from ..datasets import REGRESSION, true_function
 from ..network import MLP
 
@@ -68,7 +68,7 @@ def fit_one_hidden_layer(target, n_hidden, activation="relu", seed=0, *, n_point
     """
     f = target_function(target)
     n_hidden = check_int(n_hidden, "n_hidden")
-    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    activation = check_choice(activation, "activation", hidden_activations())
     n_points = check_int(n_points, "n_points", minimum=2)
     rng = check_rng(seed, "seed")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_choice, check_float, check_int, check_rng
-from ..activations import HIDDEN_ACTIVATIONS
+from ..activations import hidden_activations
 from ..datasets import make_moons
 from ..initializers import ALIASES, INITIALIZERS
 from ..losses import loss_and_delta
@@ -57,7 +57,7 @@ def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal",
     initialisation.
     """
     depth = check_int(depth, "depth", minimum=1)
-    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    activation = check_choice(activation, "activation", hidden_activations())
     init = check_choice(init, "init", list(INITIALIZERS) + list(ALIASES))
     if not isinstance(residual, (bool, np.bool_)):
         raise TypeError(f"residual must be True or False, got {residual!r}")

@@ -4,12 +4,11 @@
 """
 
 from .activation import ActivationLayer
-from .base import Layer, Sequential, chain_backward, chain_forward
+from .base import Layer, Sequential
 from .batchnorm import BatchNorm
 from .dense import Dense
 from .dropout import Dropout
 from .layernorm import LayerNorm
 from .residual import Residual
 
-__all__ = ["Layer", "Sequential", "Dense", "ActivationLayer", "Dropout", "BatchNorm", "LayerNorm", "Residual",
-           "chain_forward", "chain_backward"]
+__all__ = ["Layer", "Sequential", "Dense", "ActivationLayer", "Dropout", "BatchNorm", "LayerNorm", "Residual"]

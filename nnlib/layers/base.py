@@ -95,43 +95,8 @@ class Layer:
         return f"{type(self).__name__}({shapes})"
 
 
-class ChainCache(NamedTuple):
-    """Caches of a chain of layers, plus every intermediate output (``outs[i]`` = output of layer i)."""
-
-    caches: list
-    outs: list
-
-
-def chain_forward(layers, x, train=False, rng=None):
-    """Run ``layers`` in order; return the last output and a :class:`ChainCache`."""
-    caches, outs = [], []
-    for layer in layers:
-        x, cache = layer._forward(x, train, rng)
-        caches.append(cache)
-        outs.append(x)
-    return x, ChainCache(caches, outs)
-
-
-def chain_backward(layers, dout, caches, need_dx=True):
-    """Backward through ``layers`` in reverse, ``caches[i]`` being layer i's forward cache.
-
-    Returns ``(dx, grads, douts)``: ``grads[i]`` is layer i's gradient dict and
-    ``douts[i]`` the gradient that arrived at layer i's output (so ``douts[0]`` is
-    ∂L/∂(output of the first layer) — for a block starting with a dense layer, δ).
-    ``need_dx=False`` lets the first layer skip computing ``dx`` (returned as None).
-    """
-    grads = [None] * len(layers)
-    douts = [None] * len(layers)
-    for i in range(len(layers) - 1, -1, -1):
-        douts[i] = dout
-        dout, grads[i] = layers[i]._backward(dout, caches[i], need_dx or i > 0)
-    return dout, grads, douts
-
-
 class Sequential(Layer):
     """Layers run in order: out = f_k(… f_1(x)).  Parameters are keyed ``"i.name"``."""
-
-    skip = False  # a Residual adds its input to the output
 
     def __init__(self, layers):
         super().__init__()
@@ -149,16 +114,17 @@ class Sequential(Layer):
         return self.layers[0]._check_input(x)
 
     def _forward(self, x, train, rng):
-        h, chain_cache = chain_forward(self.layers, x, train, rng)
-        if self.skip and h.shape != x.shape:
-            raise ValueError(f"F must keep the shape of x for a skip connection: x is {x.shape}, "
-                             f"F(x) is {h.shape}")
-        return (x + h if self.skip else h), chain_cache
+        caches = []
+        for layer in self.layers:
+            x, cache = layer._forward(x, train, rng)
+            caches.append(cache)
+        return x, caches
 
-    def _backward(self, dout, chain_cache, need_dx=True):
-        dh, layer_grads, _ = chain_backward(self.layers, dout, chain_cache.caches, need_dx)
-        grads = {f"{i}.{k}": v for i, g in enumerate(layer_grads) for k, v in g.items()}
-        return (dout + dh if self.skip else dh), grads
+    def _backward(self, dout, caches, need_dx=True):
+        grads = [None] * len(self.layers)
+        for i in reversed(range(len(self.layers))):   # the first layer may skip its dx
+            dout, grads[i] = self.layers[i]._backward(dout, caches[i], need_dx or i > 0)
+        return dout, {f"{i}.{k}": v for i, g in enumerate(grads) for k, v in g.items()}
 
     def __repr__(self):
         return f"{type(self).__name__}({self.layers!r})"

@@ -16,4 +16,13 @@ from .base import Sequential
 class Residual(Sequential):
     """out = x + F(x) where F runs ``layers`` in order (see :class:`Sequential`)."""
 
-    skip = True
+    def _forward(self, x, train, rng):
+        h, caches = super()._forward(x, train, rng)             # F(x)
+        if h.shape != x.shape:
+            raise ValueError(f"F must keep the shape of x for a skip connection: x is {x.shape}, "
+                             f"F(x) is {h.shape}")
+        return x + h, caches
+
+    def _backward(self, dout, caches, need_dx=True):
+        dF, grads = super()._backward(dout, caches, need_dx)       # (∂F/∂x)ᵀ dout
+        return (dout + dF if need_dx else None), grads              # dx = dout + dF

@@ -12,13 +12,10 @@ import functools
 import numpy as np
 
 from .._checks import check_choice, check_float
-from ..activations import HIDDEN_ACTIVATIONS, get_activation
+from ..activations import ACTIVATIONS, activation_colour, get_activation, hidden_activations
 from ..analysis.activations import activation_minimum, saturation_regions
 from ._base import new_axes, new_panels
 
-#: One fixed colour per activation, the same in every picture.
-ACTIVATION_COLOURS = {"relu": "C0", "gelu": "C1", "silu": "C2", "sigmoid": "C3", "tanh": "C4",
-                      "identity": "C7"}
 _N_POINTS = 801
 _STRIP = 0.03          # height of one saturation strip, as a fraction of the axes
 # The minimum of a named activation never changes: compute it once per name.
@@ -35,8 +32,8 @@ class ActivationCurves:
     def __init__(self, ax):
         self.ax = ax
         self.f_lines, self.df_lines, self.min_marks = {}, {}, {}
-        for name in HIDDEN_ACTIVATIONS:
-            colour = ACTIVATION_COLOURS[name]
+        for name in hidden_activations():
+            colour = activation_colour(name)
             self.f_lines[name], = ax.plot([], [], color=colour, lw=2, label=name)
             self.df_lines[name], = ax.plot([], [], color=colour, lw=1.2, ls="--")
             self.min_marks[name], = ax.plot([], [], "o", color=colour, ms=6, mec="black", zorder=5)
@@ -55,7 +52,7 @@ class ActivationCurves:
         threshold = check_float(threshold, "threshold", low=0.0, low_inclusive=False)
         z = np.linspace(lo, hi, _N_POINTS)                                   # (m,)
         y_values = []
-        for name in HIDDEN_ACTIVATIONS:
+        for name in hidden_activations():
             on = name in names
             for artist in (self.f_lines[name], self.df_lines[name], self.min_marks[name]):
                 artist.set_visible(on)
@@ -101,7 +98,7 @@ class ActivationCurves:
             span.remove()
         self.spans = []
         for row, name in enumerate(names):
-            colour = ACTIVATION_COLOURS[name]
+            colour = activation_colour(name)
             for start, end in saturation_regions(name, lo, hi, threshold):
                 self.spans.append(self.ax.axvspan(start, end, row * _STRIP, (row + 1) * _STRIP,
                                                   color=colour, alpha=0.6, lw=0))
@@ -112,7 +109,7 @@ class ActivationCurves:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        handles = [self.f_lines[n] for n in HIDDEN_ACTIVATIONS if n in names]
+        handles = [self.f_lines[n] for n in hidden_activations() if n in names]
         if not handles:
             legend = self.ax.get_legend()
             if legend is not None:
@@ -148,7 +145,7 @@ def _check_names(names):
         names = [names]
     if not hasattr(names, "__iter__"):
         raise TypeError(f"names must be an activation name or a list of names, got {names!r}")
-    return [check_choice(n, "names", HIDDEN_ACTIVATIONS) for n in names]
+    return [check_choice(n, "names", hidden_activations()) for n in names]
 
 
 def _padded(values, margin=0.08, free_bottom=0.0):
@@ -239,7 +236,7 @@ class RaceArtists:
         self.histories = histories
         self.lines = {}
         for name, history in histories.items():
-            colour = ACTIVATION_COLOURS.get(name, None)
+            colour = activation_colour(name) if name in ACTIVATIONS else None
             for ax, values in zip(self.axes, (history.train_loss, history.val_loss)):
                 line, = ax.plot(np.arange(1, len(values) + 1), values, lw=1.8, color=colour,
                                 label=name)

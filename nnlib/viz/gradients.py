@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .._checks import as_float_array, check_int
-from ..activations import get_activation
+from ..activations import ACTIVATIONS, activation_colour, get_activation
 from ..losses import loss_and_delta
 from ..network import Gradients
 from ._base import new_axes
@@ -310,15 +310,12 @@ def plot_gradient_norms(grads_or_norms, ax=None, figsize=(3.5, 3.0), dpi=80):
     GradientBars(ax).set_norms(norms)
     return fig, ax
 
-_ACTIVATION_COLOURS = {"sigmoid": "C3", "tanh": "C4", "relu": "C0"}
-
-
 def plot_derivative_bound(lo=-6.0, hi=6.0, ax=None):
     """σ′(z) of sigmoid, tanh and ReLU on [lo, hi], with sigmoid′'s maximum 1/4 marked."""
     z = np.linspace(lo, hi, 601)
     fig, ax = new_axes(ax, figsize=(5.0, 3.0), dpi=80)
-    for name, colour in _ACTIVATION_COLOURS.items():
-        ax.plot(z, get_activation(name).df(z), color=colour, lw=2, label=f"{name}′")
+    for name in ("sigmoid", "tanh", "relu"):
+        ax.plot(z, get_activation(name).df(z), color=activation_colour(name), lw=2, label=f"{name}′")
     ax.axhline(0.25, color="C3", ls="--", lw=1)
     ax.annotate("1/4 = sigmoid′(0), its largest value", xy=(0, 0.25), xytext=(0.6, 0.42),
                 fontsize="small", color="C3", arrowprops=dict(arrowstyle="->", color="C3"))
@@ -361,7 +358,7 @@ def plot_norm_by_depth(depths, norms_by_label: dict, ax=None):
     for i, (label, norms) in enumerate(norms_by_label.items()):
         name = str(label).split(",")[0]
         ax.semilogy(depths, np.asarray(norms, dtype=float), marker=markers[i % len(markers)],
-                    ms=4, color=_ACTIVATION_COLOURS.get(name, f"C{i}"), label=str(label))
+                    ms=4, color=activation_colour(name) if name in ACTIVATIONS else f"C{i}", label=str(label))
     ax.set_xlabel("hidden layers")
     ax.set_ylabel(r"$\|\partial L/\partial W^{(1)}\|_F$ at initialization")
     ax.grid(True, which="major", alpha=0.3)

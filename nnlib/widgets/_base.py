@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from .._checks import check_choice, check_int
-from ..activations import HIDDEN_ACTIVATIONS
+from ..activations import hidden_activations
 from ..network import MLP
 
 
@@ -201,8 +201,8 @@ def _network_controls(layers, width, activation, max_layers, max_width):
                                     max=max_layers, description="hidden layers", **_SLIDER),
         "width": widgets.IntSlider(value=_in_range(width, "width", 1, max_width), min=1,
                                    max=max_width, description="width", **_SLIDER),
-        "activation": widgets.Dropdown(options=HIDDEN_ACTIVATIONS, description="σ",
-                                       value=check_choice(activation, "activation", HIDDEN_ACTIVATIONS)),
+        "activation": widgets.Dropdown(options=hidden_activations(), description="σ",
+                                       value=check_choice(activation, "activation", hidden_activations())),
     }
 
 

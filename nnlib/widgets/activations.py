@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .._checks import check_int
-from ..activations import HIDDEN_ACTIVATIONS
+from ..activations import hidden_activations
 from ..viz.activations import ActivationCurves, RaceArtists
 from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _controls_column, explorer_box,
                     fixed_layout)
@@ -27,9 +27,9 @@ def activation_widget(seed=0) -> widgets.VBox:
     """
     check_int(seed, "seed", minimum=0)
     controls = {
-        "activations": widgets.SelectMultiple(options=list(HIDDEN_ACTIVATIONS),
+        "activations": widgets.SelectMultiple(options=list(hidden_activations()),
                                               value=("relu", "gelu", "silu", "sigmoid"),
-                                              rows=len(HIDDEN_ACTIVATIONS),
+                                              rows=len(hidden_activations()),
                                               description="activations"),
         "z_range": widgets.FloatRangeSlider(value=(-5.0, 5.0), min=-10.0, max=10.0, step=0.5,
                                             description="z range"),

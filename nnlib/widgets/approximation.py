@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .._checks import check_int
-from ..activations import HIDDEN_ACTIVATIONS
+from ..activations import hidden_activations
 from ..analysis.approximation import fit_one_hidden_layer
 from ..datasets import REGRESSION
 from ..viz.approximation import ApproximationArtists
@@ -30,7 +30,7 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
     controls = {
         "target": widgets.Dropdown(options=list(REGRESSION), value="bumpy", description="target f"),
         "n_hidden": widgets.IntSlider(value=10, min=1, max=100, description="hidden neurons"),
-        "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="relu",
+        "activation": widgets.Dropdown(options=list(hidden_activations()), value="relu",
                                        description="activation"),
         "show_neurons": widgets.Checkbox(value=True, description="show each neuron's term"),
     }

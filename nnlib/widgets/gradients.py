@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._checks import check_int
-from ..activations import HIDDEN_ACTIVATIONS
+from ..activations import hidden_activations
 from ..analysis.gradients import gradient_norms_by_layer
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
@@ -36,7 +36,7 @@ def vanishing_gradient_widget(seed=0, max_depth=30) -> widgets.VBox:
     controls = {
         "depth": widgets.IntSlider(value=min(10, max_depth), min=1, max=max_depth,
                                    description="hidden layers"),
-        "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="sigmoid",
+        "activation": widgets.Dropdown(options=list(hidden_activations()), value="sigmoid",
                                        description="activation"),
         "init": widgets.Dropdown(options=list(INITIALIZERS), value="xavier_normal",
                                  description="initializer"),

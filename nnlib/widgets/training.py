@@ -42,6 +42,7 @@ import time
 import ipywidgets as widgets
 
 from .._checks import check_int
+from ..activations import hidden_activations
 from ..datasets import CLASSIFICATION, load_dataset
 from ..network import MLP
 from ..optimizers import SGD
@@ -55,7 +56,6 @@ UPDATE_EVERY = 0.1
 MIN_TRAINING_SHARE = 0.2
 #: Mini-batch size of every run.
 BATCH_SIZE = 32
-_ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "identity")
 
 
 def training_explorer(seed=0, n=300) -> widgets.VBox:
@@ -87,7 +87,7 @@ class _TrainingExplorer:
                                          description="learning rate", readout_format=".3g"),
             "width": widgets.IntSlider(value=16, min=1, max=64, description="width"),
             "depth": widgets.IntSlider(value=2, min=1, max=6, description="hidden layers"),
-            "activation": widgets.Dropdown(options=list(_ACTIVATIONS), value="relu",
+            "activation": widgets.Dropdown(options=list(hidden_activations()), value="relu",
                                            description="activation"),
             "l2": widgets.FloatSlider(value=0.0, min=0.0, max=0.05, step=0.001,
                                       description="L2 λ", readout_format=".3f"),

@@ -228,9 +228,14 @@ class MLP:
         """``(L, grads)``: forward on X (n, d), the loss matching the head against y, backward.
 
         ``L`` is the data loss (a float); ``grads`` the :class:`Gradients` of :meth:`backward`.
-        ``train`` and ``rng`` are passed to :meth:`forward`.
+        ``train`` and ``rng`` are passed to :meth:`forward`.  Outputs that overflowed to
+        inf/NaN raise ``FloatingPointError`` (the training loop's divergence guard catches it).
         """
         _, cache = self.forward(X, train=train, rng=rng)
+        if not np.all(np.isfinite(cache.z[-1])):
+            # Not the data's fault (forward checked X): the weights have blown up.
+            raise FloatingPointError("the network's outputs z^(L) became inf/NaN; the weights "
+                                     "have grown too large (a learning rate too high?)")
         L, delta_L = loss_and_delta(self.loss_name, cache.z[-1], y)
         return L, self.backward(delta_L, cache)
 

@@ -1,43 +1,46 @@
 """The training loop: mini-batch gradient descent with a History, early stop and a divergence guard.
 
-One epoch visits every training row once, in a fresh random order, in mini-batches of
-``batch_size`` rows (the last batch may be smaller; a single leftover row joins the batch
-before it, since batch norm needs two rows).  For each batch (X_b, y_b):
+The loop is the textbook one::
 
-    out, cache = net.forward(X_b, train=True, rng=rng)
-    L, delta_L = loss_and_delta(net.loss_name, z^(L), y_b)      # z^(L) = cache.z[-1]
-    L     += (λ₂/2) Σ‖W‖²  +  λ₁ Σ|W|                             # if l2 / l1 > 0
-    grads  = net.backward(delta_L, cache)  +  λ₂ W  +  λ₁ sign(W)
-    optimizer.step(net.params, grads)                             # in place
+    for epoch in 1 … epochs:
+        for (X_b, y_b) in mini-batches of a fresh random order:
+            L, grads = net.loss_and_grads(X_b, y_b, train=True)      # forward, loss, backward
+            L += (λ₂/2) Σ‖W‖² + λ₁ Σ|W|;  grads += λ₂ W + λ₁ sign(W)   # if l2 / l1 > 0
+            optimizer.step(net.params, grads)                         # in place
+        record the losses (and accuracies) of the whole training and validation sets
 
-After every epoch the whole training set (and the validation set, if given) is evaluated
-in evaluation mode (no dropout, batch norm's running statistics) and recorded in a
-:class:`History`.  So ``train_loss`` and ``val_loss`` are the *data* loss (without the
-penalty) of the same network measured the same way, and can be compared directly;
-the penalty is recorded separately in ``History.penalty``.
+The last batch may be smaller; a single leftover row joins the batch before it, since batch
+norm needs two rows.  After every epoch the whole training set (and the validation set, if
+given) is evaluated in evaluation mode (no dropout, batch norm's running statistics) and
+recorded in a :class:`History`.  So ``train_loss`` and ``val_loss`` are the *data* loss
+(without the penalty) of the same network measured the same way; the penalty is recorded
+separately in ``History.penalty``.
 
 Divergence.  Training stops at once, with ``History.diverged = True``, a message naming the
 learning rate and a :class:`TrainingDivergedWarning`, when a step's loss is NaN/inf, the
-network's values or gradients become NaN/inf, or the loss *explodes*: exceeds
+network's outputs or gradients become NaN/inf, or the loss *explodes*: exceeds
 ``EXPLODE_FACTOR · max(L₀, 1)`` (= 100 · max(L₀, 1)), where L₀ is the training loss (with
 penalty) before the first step.  The ``max`` stops a near-perfect start, say L₀ = 1e-4, from
 calling ordinary batch-to-batch noise an explosion.
 The failing epoch is not recorded, so a History never holds NaN or inf, and the network's
 parameters (and batch norm's running statistics) are put back to their values at the end of
-the last recorded epoch.
-NumPy's overflow warnings during such a step are silenced: the History says what happened.
+the last recorded epoch.  NumPy's overflow warnings during such a step are silenced: the
+History says what happened.
+
+Bad input (data, optimizer, settings) is refused before the first step, naming the argument;
+any other error during training puts the network back as it was before the call.
 """
 
 from __future__ import annotations
 
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from nnlib import regularizers
-from nnlib._checks import as_float_array, check_float, check_int, check_rng
+from nnlib._checks import (as_float_array, check_bool, check_float, check_int, check_rng,
+                           check_same_dtype)
 from nnlib.losses import accuracy, loss_and_delta
 from nnlib.optimizers import SGD
 
@@ -85,7 +88,7 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
     Parameters
     ----------
     X_val, y_val : optional validation set, evaluated after every epoch.
-    optimizer : anything with ``step(params, grads)``; default ``SGD(lr=0.1)``.
+    optimizer : an optimizer instance with ``step(params, grads)``; default ``SGD(lr=0.1)``.
     epochs, batch_size : ints ≥ 1 (a batch_size above n means full-batch descent).
     l2, l1 : penalty strengths λ₂, λ₁ ≥ 0 on the weights (see :mod:`nnlib.regularizers`).
     seed : int or Generator; drives the batch order and the dropout masks.
@@ -99,35 +102,33 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
     training stops on its own.
     """
     X, y, val = _check_data(net, X, y, X_val, y_val)
-    optimizer = SGD(lr=0.1) if optimizer is None else optimizer
-    if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must have a step(params, grads) method, such as "
-                        f"nnlib.optimizers.SGD(lr=0.1), got {type(optimizer).__name__}")
+    optimizer = _check_optimizer(optimizer)
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     lams = (check_float(l2, "l2", low=0.0), check_float(l1, "l1", low=0.0))
     rng = check_rng(seed, "seed")
-    if not isinstance(progress, (bool, np.bool_)):
-        raise TypeError(f"progress must be True or False, got {progress!r}")
-    if not isinstance(warn, (bool, np.bool_)):
-        raise TypeError(f"warn must be True or False, got {warn!r}")
+    progress, warn = check_bool(progress, "progress"), check_bool(warn, "warn")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function callback(epoch, history) or None, "
                         f"got {type(callback).__name__}")
-
     limit = EXPLODE_FACTOR * max(_starting_loss(net, X, y, val, lams), 1.0)
 
     history = History()
+    state = _state(net)                      # params and batch norm's running statistics
+    before = [a.copy() for a in state]       # a failed call leaves the network as it was
     bar = _progress_bar(epochs) if progress else None
     try:
         for epoch in range(1, epochs + 1):
-            saved = _snapshot(net)
+            saved = [a.copy() for a in state]
             try:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    _run_epoch(net, X, y, optimizer, batch_size, lams, rng, limit)
+                    for rows in _batches(rng.permutation(X.shape[0]), batch_size):
+                        L, grads = _loss_and_grads(net, X[rows], y[rows], lams, rng)
+                        _check_step(L, grads, limit)
+                        optimizer.step(net.params, grads)
                     record = _epoch_record(net, X, y, val, lams)
             except _Diverged as reason:
-                _restore(saved)
+                _restore(state, saved)
                 _stop_diverged(history, epoch, str(reason), optimizer, warn)
                 break
             _append(history, record)
@@ -139,6 +140,9 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
                 break
         else:
             history.message = f"trained for {epochs} epochs"
+    except Exception:
+        _restore(state, before)
+        raise
     finally:
         if bar is not None:
             bar.close()
@@ -149,35 +153,59 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
 
 def _check_data(net, X, y, X_val, y_val):
     """Validate the network and the data; return X, y and the validation pair or None."""
-    for attr in ("forward", "backward", "params", "loss_name", "head"):
+    for attr in ("forward", "loss_and_grads", "params", "loss_name", "head", "sizes", "dtype"):
         if not hasattr(net, attr):
             raise TypeError(f"net must be an nnlib.network.MLP (or have .{attr}), "
                             f"got {type(net).__name__}")
-    X, y = _check_pair(X, y, "X", "y")
+    X, y = _check_pair(net, X, y, "X", "y")
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together, got "
                          f"X_val={'None' if X_val is None else 'an array'} and "
                          f"y_val={'None' if y_val is None else 'an array'}")
-    val = None if X_val is None else _check_pair(X_val, y_val, "X_val", "y_val")
+    val = None if X_val is None else _check_pair(net, X_val, y_val, "X_val", "y_val")
     return X, y, val
 
 
-def _check_pair(X, y, name_X, name_y):
+def _check_pair(net, X, y, name_X, name_y):
+    """X as the network takes it and y as its loss takes it; errors name ``name_X``/``name_y``."""
     X = as_float_array(X, name_X, ndim=2)
+    if X.shape[1] != net.sizes[0]:
+        raise ValueError(f"{name_X} must have {net.sizes[0]} columns (sizes[0]), got shape {X.shape}")
+    if X.shape[0] == 0:
+        raise ValueError(f"{name_X} must have at least one row, got shape {X.shape}")
+    check_same_dtype(X, name_X, net.dtype, "the network's parameters")
     y = np.asarray(y)
     n_y = y.shape[0] if y.ndim else 0
     if n_y != X.shape[0]:
         raise ValueError(f"{name_X} and {name_y} must have the same number of rows, got "
                          f"{X.shape[0]} rows in {name_X} and {n_y} in {name_y}")
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        bad = y.reshape(-1)[~np.isfinite(y.reshape(-1))][0]
+        raise ValueError(f"{name_y} must contain only finite numbers (these are the targets, "
+                         f"not the network's output), got {bad}")
+    try:   # the loss checks the targets (0/1 labels, classes in range, shape): ask it now
+        loss_and_delta(net.loss_name, np.zeros((X.shape[0], net.sizes[-1]), net.dtype), y)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{name_y} does not fit the {net.loss_name} loss of this network: "
+                        f"{exc}") from None
     return X, y
 
 
-def _starting_loss(net, X, y, val, lams) -> float:
-    """L0 = data loss + penalty before training.
+def _check_optimizer(optimizer):
+    if optimizer is None:
+        return SGD(lr=0.1)
+    if isinstance(optimizer, type):
+        raise TypeError(f"optimizer must be an optimizer instance such as "
+                        f"{optimizer.__name__}(lr=0.01), got the class {optimizer.__name__} "
+                        f"itself; pass {optimizer.__name__}(lr=...)")
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must have a step(params, grads) method, such as "
+                        f"nnlib.optimizers.SGD(lr=0.1), got {type(optimizer).__name__}")
+    return optimizer
 
-    Evaluating once up front also surfaces mistakes in X, y or the validation set (wrong
-    dtype, labels out of range, ...) as the usual errors, before any step is taken.
-    """
+
+def _starting_loss(net, X, y, val, lams) -> float:
+    """L0 = data loss + penalty before training (the network must start finite)."""
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             L0 = _evaluate(net, X, y)[0] + _penalty(net.params, lams)
@@ -188,14 +216,7 @@ def _starting_loss(net, X, y, val, lams) -> float:
     return L0
 
 
-# --- one epoch -----------------------------------------------------------------------------
-
-def _run_epoch(net, X, y, optimizer, batch_size, lams, rng, limit):
-    """One pass over the shuffled training set; raises _Diverged on a bad step."""
-    order = rng.permutation(X.shape[0])
-    for rows in _batches(order, batch_size):
-        _train_step(net, X[rows], y[rows], optimizer, lams, rng, limit)
-
+# --- one step ------------------------------------------------------------------------------
 
 def _batches(order, batch_size):
     """Split ``order`` into chunks of ``batch_size``.  With batch_size > 1 a leftover single
@@ -206,42 +227,32 @@ def _batches(order, batch_size):
     return [order[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def _train_step(net, Xb, yb, optimizer, lams, rng, limit):
-    """Forward, loss (+ penalty), backward, checks, then the optimizer step."""
-    with _overflow_means_divergence():
-        out, cache = net.forward(Xb, train=True, rng=rng)
-        z_L = cache.z[-1]                                               # (n_b, k) logits
-        if not np.all(np.isfinite(z_L)):
-            raise _Diverged("the network's outputs became inf/NaN")
-        L, delta_L = loss_and_delta(net.loss_name, z_L, yb)
-        L += _penalty(net.params, lams)
-        if not np.isfinite(L):
-            raise _Diverged(f"the loss became {L}")
-        if L > limit:
-            raise _Diverged(f"the loss grew to {L:.3g}, over {EXPLODE_FACTOR:g} times its "
-                            f"starting value")
-        grads = net.backward(delta_L, cache)
-    _add_penalty_grads(grads, net.params, lams)
-    # Checked here, before the step: a NaN gradient would also poison the optimizer's state
-    # (Adam's moments), which restoring the parameters would not undo.
+def _loss_and_grads(net, Xb, yb, lams, rng):
+    """The batch's loss and gradients in training mode, penalty included."""
+    try:
+        L, grads = net.loss_and_grads(Xb, yb, train=True, rng=rng)
+    except FloatingPointError:       # the network's outputs overflowed: the weights blew up
+        raise _Diverged("the network's outputs became inf/NaN") from None
+    l2, l1 = lams
+    for lam, grad_fn in ((l2, regularizers.l2_grad), (l1, regularizers.l1_grad)):
+        if lam:                      # grads += λ₂ W + λ₁ sign(W) (zero for b, gamma, beta)
+            for k, g in grad_fn(net.params, lam).items():
+                grads[k] = grads[k] + g
+    return L + _penalty(net.params, lams), grads
+
+
+def _check_step(L, grads, limit):
+    """Raise _Diverged for a non-finite or exploding loss, or non-finite gradients.
+
+    Gradients are checked before the step: a NaN would also poison the optimizer's state
+    (Adam's moments), which restoring the parameters would not undo.
+    """
+    if not np.isfinite(L):
+        raise _Diverged(f"the loss became {L}")
+    if L > limit:
+        raise _Diverged(f"the loss grew to {L:.3g}, over {EXPLODE_FACTOR:g} times its starting value")
     if not all(np.all(np.isfinite(g)) for g in grads.values()):
         raise _Diverged("the gradients became inf/NaN")
-    optimizer.step(net.params, grads)
-
-
-@contextmanager
-def _overflow_means_divergence():
-    """Turn nnlib's "must contain only finite numbers" errors inside a step into _Diverged.
-
-    The data were validated before training, so a non-finite value appearing inside the
-    network (e.g. at an activation's input) can only come from the weights blowing up.
-    """
-    try:
-        yield
-    except ValueError as exc:
-        if "finite" in str(exc):
-            raise _Diverged("values inside the network overflowed to inf/NaN") from exc
-        raise
 
 
 def _penalty(params, lams) -> float:
@@ -250,25 +261,14 @@ def _penalty(params, lams) -> float:
             + (regularizers.l1_penalty(params, l1) if l1 else 0.0))
 
 
-def _add_penalty_grads(grads, params, lams):
-    """grads[k] += λ₂ W + λ₁ sign(W) (zero for biases, gamma, beta)."""
-    l2, l1 = lams
-    for lam, grad_fn in ((l2, regularizers.l2_grad), (l1, regularizers.l1_grad)):
-        if lam:
-            for k, g in grad_fn(params, lam).items():
-                grads[k] = grads[k] + g
-
-
 # --- evaluation and bookkeeping -----------------------------------------------------------
 
 def _evaluate(net, X, y):
     """(data loss, accuracy or None) of the whole set in evaluation mode."""
-    with _overflow_means_divergence():
-        out, cache = net.forward(X, train=False)
-        z_L = cache.z[-1]
-        if not np.all(np.isfinite(z_L)):
-            raise _Diverged("the network's outputs became inf/NaN")
-        L, _ = loss_and_delta(net.loss_name, z_L, y)
+    out, cache = net.forward(X, train=False)
+    if not np.all(np.isfinite(cache.z[-1])):
+        raise _Diverged("the network's outputs became inf/NaN")
+    L, _ = loss_and_delta(net.loss_name, cache.z[-1], y)
     if not np.isfinite(L):
         raise _Diverged(f"the loss became {L}")
     return float(L), accuracy(out, y, net.head)
@@ -291,19 +291,18 @@ def _append(history, record):
             getattr(history, key).append(value)
 
 
-def _snapshot(net) -> list:
-    """(array, copy) pairs for the parameters and batch norm's running statistics.
+def _state(net) -> list:
+    """The arrays training changes: the parameters and batch norm's running statistics.
 
     The running statistics are updated in every training-mode forward pass, so a diverging
     step poisons them too; they are the network's ``buffers()``, not its params.
     """
     buffers = net.buffers() if callable(getattr(net, "buffers", None)) else {}
-    arrays = list(net.params.values()) + list(buffers.values())
-    return [(a, a.copy()) for a in arrays]
+    return list(net.params.values()) + list(buffers.values())
 
 
-def _restore(saved):
-    for array, copy in saved:
+def _restore(state, saved):
+    for array, copy in zip(state, saved):
         array[...] = copy
 
 

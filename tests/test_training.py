@@ -312,3 +312,53 @@ def test_warn_false_reports_divergence_without_a_warning():
         history = train(MLP([2, 8, 1], head="sigmoid"), X, y, optimizer=SGD(lr=1e4),
                         epochs=5, warn=False)
     assert history.diverged and "learning rate" in history.message
+
+
+# --- bad input is refused before the first step, naming the argument ------------------------
+
+def _tiny():
+    X, y = make_moons(n=40, seed=0)
+    return MLP([2, 4, 1], head="sigmoid", seed=0), X, y
+
+
+@pytest.mark.parametrize("where, name", [("y", "y"), ("y_val", "y_val")])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nonfinite_labels_are_blamed_on_the_labels_not_the_network(where, name, bad):
+    net, X, y = _tiny()
+    y = y.astype(float)
+    y_bad = y.copy()
+    y_bad[3] = bad
+    before = {k: v.copy() for k, v in net.params.items()}
+    kwargs = dict(X_val=X, y_val=y_bad) if where == "y_val" else dict(X_val=X, y_val=y)
+    with pytest.raises(ValueError, match=rf"^{name} must contain only finite numbers"):
+        train(net, X, y_bad if where == "y" else y, epochs=2, **kwargs)
+    assert all(np.array_equal(net.params[k], before[k]) for k in before)
+
+
+def test_validation_errors_name_x_val_and_y_val():
+    net, X, y = _tiny()
+    with pytest.raises(ValueError, match=r"X_val must have 2 columns"):
+        train(net, X, y, X_val=np.ones((5, 3)), y_val=np.zeros(5), epochs=1)
+    with pytest.raises(ValueError, match=r"X_val and y_val must have the same number of rows"):
+        train(net, X, y, X_val=X, y_val=y[:-1], epochs=1)
+    with pytest.raises(ValueError, match=r"^y_val does not fit the bce loss"):
+        train(net, X, y, X_val=X, y_val=np.full(len(y), 3), epochs=1)
+
+
+def test_an_optimizer_class_instead_of_an_instance_says_how_to_make_one():
+    net, X, y = _tiny()
+    with pytest.raises(TypeError, match=r"pass Adam\(lr=\.\.\.\)"):
+        train(net, X, y, optimizer=Adam, epochs=1)
+
+
+def test_an_error_during_training_leaves_the_network_as_it_was():
+    net, X, y = _tiny()
+    before = {k: v.copy() for k, v in net.params.items()}
+
+    def fails_in_epoch_2(epoch, history):
+        if epoch == 2:
+            raise RuntimeError("callback failed")
+
+    with pytest.raises(RuntimeError, match="callback failed"):
+        train(net, X, y, epochs=3, callback=fails_in_epoch_2)
+    assert all(np.array_equal(net.params[k], before[k]) for k in before)

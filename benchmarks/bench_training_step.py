@@ -8,7 +8,7 @@ For each network and dtype, three things are timed in the same run, on the same 
 * ``hand``  — a minimal hand-written NumPy step (ReLU hidden layers, sigmoid/BCE or
   softmax/CE head, plain SGD), with no validation and no abstraction.  Like any
   real step it takes integer labels and computes the loss value it would report.
-* ``nnlib`` — ``net.forward`` → ``loss_and_delta`` → ``net.backward`` → ``SGD.step``.
+* ``nnlib`` — ``net.loss_and_grads`` (forward, loss, backward) → ``SGD.step``.
 
 It prints the median time of each (measured in interleaved rounds, so all three see the
 same machine) and the ratios nnlib/gemm and nnlib/hand.
@@ -26,7 +26,6 @@ import time
 import numpy as np
 from scipy import special
 
-from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
 from nnlib.optimizers import SGD
 
@@ -130,9 +129,7 @@ def nnlib_step(net, X, y):
     opt = SGD(lr=LR)
 
     def step():
-        out, cache = net.forward(X, train=True)
-        _, delta_L = loss_and_delta(net.loss_name, cache.z[-1], y)
-        grads = net.backward(delta_L, cache)
+        _, grads = net.loss_and_grads(X, y, train=True)
         opt.step(net.params, grads)
     return step
 

@@ -382,8 +382,7 @@ to_jshtml(anim)
 net_relu = MLP([2, 6, 6, 6, 6, 6, 1], activation="relu", head="sigmoid", init="he_normal", seed=0)
 flow = {}
 for model in (net_sig, net_relu):
-    _, cache_m = model.forward(X_moons)
-    flow[model.activation] = model.backward(loss_and_delta("bce", cache_m.z[-1], y_moons)[1], cache_m)
+    _, flow[model.activation] = model.loss_and_grads(X_moons, y_moons)   # forward, BCE, backward
     norms = flow[model.activation].layer_norms()
     print(f"{model.activation:>7}: ‖dW1‖ / ‖dW6‖ = {norms[0] / norms[-1]:.2g}")
 fig_sig, ax = plot_gradient_norms(flow["sigmoid"])
@@ -594,8 +593,7 @@ def check_in(dtype, eps):
     model = MLP([3, 4, 3, 1], activation="tanh", head="sigmoid", init="xavier_normal", seed=0,
                 dtype=dtype)
     Xd, yd = X.astype(dtype), y.astype(dtype)
-    _, cache_d = model.forward(Xd)
-    grads_d = model.backward(loss_and_delta("bce", cache_d.z[-1], yd)[1], cache_d)
+    _, grads_d = model.loss_and_grads(Xd, yd)
     return check_gradients(lambda: loss_of(model, Xd, yd), model.params, grads_d, eps=eps).max_error
 
 
@@ -639,7 +637,7 @@ W1k, b1k = net_k.params["W1"], net_k.params["b1"]
 
 def check_relu_net():
     _, cache_k = net_k.forward(X)
-    grads_k = net_k.backward(loss_and_delta("bce", cache_k.z[-1], y)[1], cache_k)
+    _, grads_k = net_k.loss_and_grads(X, y)
     result = check_gradients(lambda: loss_of(net_k, X, y), net_k.params, grads_k)
     errors = ", ".join(f"{k}: {'< 1e-8' if e < 1e-8 else f'{e:.1e}'}" for k, e in result.errors.items())
     return f"z1[0, 0] = {cache_k.z[1][0, 0]:.0e}: passed {result.passed}   ({errors})"

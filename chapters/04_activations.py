@@ -36,11 +36,10 @@ import numpy as np
 from IPython.display import Markdown
 
 from nnlib.activations import get_activation
-from nnlib.analysis.activations import (TABLE_ORDER, activation_minimum, activation_table,
-                                        collapse_linear, saturation_regions,
-                                        train_counting_dead_units)
+from nnlib.analysis.activations import (activation_minimum, activation_table, collapse_linear,
+                                        saturation_regions, train_counting_dead_units)
 from nnlib.analysis.training import sweep, train_run
-from nnlib.chapter_settings import CH4_DEAD, CH4_NONLINEAR, CH4_RACE
+from nnlib.chapter_settings import CH4_DEAD, CH4_NONLINEAR, CH4_RACE, TABLE_ORDER
 from nnlib.datasets import load_dataset
 from nnlib.exercises import ch04
 from nnlib.network import MLP

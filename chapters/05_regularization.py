@@ -48,7 +48,6 @@ from nnlib.chapter_settings import (CH5_DATA, CH5_DROPOUT, CH5_HIGH_LR, CH5_LAMB
 from nnlib.datasets import load_dataset, make_moons
 from nnlib.exercises import ch05
 from nnlib.layers import BatchNorm, Dropout, LayerNorm
-from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
 from nnlib.optimizers import SGD
 from nnlib.regularizers import l2_grad
@@ -137,9 +136,7 @@ X_b, y_b = data.X_train[:16], data.y_train[:16]
 nets = [MLP([2, 8, 1], activation="tanh", head="sigmoid", seed=1) for _ in range(2)]
 lam, lr = 0.1, 0.5
 for net, (optimizer, penalty) in zip(nets, [(SGD(lr), True), (SGD(lr, weight_decay=lam), False)]):
-    out, cache = net.forward(X_b, train=True)
-    _, delta_L = loss_and_delta(net.loss_name, cache.z[-1], y_b)
-    grads = net.backward(delta_L, cache)
+    _, grads = net.loss_and_grads(X_b, y_b, train=True)
     if penalty:
         grads = {k: g + l2_grad(net.params, lam)[k] for k, g in grads.items()}
     optimizer.step(net.params, grads)

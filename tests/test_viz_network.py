@@ -19,7 +19,7 @@ from nnlib.network import MLP  # noqa: E402
 from nnlib.viz import (animate_forward, animate_gradient_flow,  # noqa: E402
                        animate_representations, plot_gradient_norms, plot_network,
                        plot_representations, to_jshtml)
-from nnlib.viz.gradients import backprop, log_colors
+from nnlib.viz.gradients import log_colors
 from nnlib.viz.network import (NEGATIVE, POSITIVE, UNLIT, NetworkDiagram, layer_symbol,
                                network_layout, subscript, weight_edge_style)
 from nnlib.viz.representation import project_2d, representation_views  # noqa: E402
@@ -260,7 +260,7 @@ def test_gradient_edges_darker_for_larger_gradients(moons):
     net = MLP([2, 3, 1], activation="tanh", head="sigmoid", seed=0)
     anim = animate_gradient_flow(net, X, y)
     anim.picture.draw(net.L)
-    _, grads = backprop(net, X, y)
+    _, grads = net.loss_and_grads(X, y)
     g = np.abs(grads["W1"]).ravel()
     rgba = anim.picture.diagram.edges[0].get_colors()
     darkness = 3 - rgba[:, :3].sum(axis=1)
@@ -280,7 +280,7 @@ def test_log_colors_handles_zeros():
 def test_plot_gradient_norms_from_grads_dict_and_array(moons):
     X, y = moons
     net = MLP([2, 5, 5, 5, 1], activation="sigmoid", head="sigmoid", seed=0)
-    _, grads = backprop(net, X, y)
+    _, grads = net.loss_and_grads(X, y)
     for source in (grads, dict(grads), grads.layer_norms()):
         fig, ax = plot_gradient_norms(source)
         assert ax.get_yscale() == "log"

@@ -12,7 +12,6 @@ from .._checks import check_choice, check_float, check_int, check_rng
 from ..activations import hidden_activations
 from ..datasets import make_moons
 from ..initializers import ALIASES, INITIALIZERS
-from ..losses import loss_and_delta
 from ..network import MLP
 from ..optimizers import SGD
 
@@ -26,9 +25,7 @@ def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal",
     residual)`` on ``n`` points of the two-moons data set (binary cross-entropy), so it has
     L = depth + 1 weight matrices.  For one full batch X (n, 2) it runs
 
-        out, cache = net.forward(X, train=True)
-        L, delta_L = loss_and_delta("bce", z^(L), y)
-        grads      = net.backward(delta_L, cache)
+        L, grads   = net.loss_and_grads(X, y, train=True)      # forward, BCE loss, backward
         norms[l-1] = ‖dW^(l)‖_F  (= grads.layer_norms()[l-1]),   l = 1 … L
 
     once at initialisation and once after ``steps`` full-batch SGD steps W ← W − lr·dW.
@@ -98,15 +95,11 @@ def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal",
 def _full_batch_gradients(net, X, y):
     """Gradients of the BCE loss on (X, y), or None when anything is non-finite."""
     try:
-        _, cache = net.forward(X, train=True)
-    except ValueError:        # nnlib refuses a non-finite activation input
+        L, grads = net.loss_and_grads(X, y, train=True)
+    except FloatingPointError:     # the outputs overflowed: the weights have blown up
         return None
-    if not np.all(np.isfinite(cache.z[-1])):
-        return None
-    L, delta_L = loss_and_delta(net.loss_name, cache.z[-1], y)
     if not np.isfinite(L):
         return None
-    grads = net.backward(delta_L, cache)
     # A norm can overflow even when every entry is finite (‖g‖² > 1.8e308).
     if not (all(np.all(np.isfinite(g)) for g in grads.values())
             and np.all(np.isfinite(grads.layer_norms()))):

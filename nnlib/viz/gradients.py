@@ -14,7 +14,6 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from .._checks import as_float_array, check_int
 from ..activations import ACTIVATIONS, activation_colour, get_activation
-from ..losses import loss_and_delta
 from ..network import Gradients
 from ._base import new_axes
 from .network import (EDGE_OFF, MAX_NEURONS, UNLIT, UNLIT_EDGE, NetworkDiagram, _net_sizes,
@@ -118,17 +117,6 @@ BAR_COLOR = to_rgba("#7a3b8f")
 BAR_OFF = to_rgba("#d9cde0")
 
 
-def backprop(net, X, y):
-    """One forward and backward pass in evaluation mode: returns ``(L, grads)``.
-
-    X (n, d), y the targets ``net``'s loss expects; ``grads`` is the :class:`Gradients` of
-    ``net.backward`` (``grads["W1"]`` …, ``grads.delta[l]`` of shape (n, h_l)).
-    """
-    X = as_float_array(X, "X", ndim=2).astype(net.dtype, copy=False)
-    _, cache = net.forward(X)
-    L, delta_L = loss_and_delta(net.loss_name, cache.z[-1], y)
-    return L, net.backward(delta_L, cache)
-
 
 def log_colors(values, top, cmap=GRADIENT_CMAP):
     """RGBA (m, 4) for non-negative ``values`` on a log scale from top·10⁻⁵ (pale) to ``top`` (dark).
@@ -160,7 +148,8 @@ class GradientFlowPicture:
 
     def set_data(self, X, y):
         """Recompute δ and dW for the batch (X, y) and the colours they get."""
-        self.loss, self.grads = backprop(self.net, X, y)
+        X = as_float_array(X, "X", ndim=2).astype(self.net.dtype, copy=False)
+        self.loss, self.grads = self.net.loss_and_grads(X, y)          # evaluation mode
         d, L = self.diagram, self.diagram.layout.L
         dW = [np.abs(d.shown_weights(self.grads[f"W{l}"], l)) for l in range(1, L + 1)]
         delta = [None] + [d.shown_values(np.mean(np.abs(self.grads.delta[l]), axis=0), l)

@@ -156,7 +156,7 @@ def test_animate_forward_values_come_from_forward():
     _, cache = net.forward(np.array([[1.0, 2.0]]))
     for l in range(net.L + 1):
         assert np.allclose(anim.picture.a[l], cache.a[l][0])
-    anim.picture.set_input([0.0, 0.0])
+    anim.picture.update([0.0, 0.0])
     assert np.allclose(anim.picture.a[0], 0.0)
     to_jshtml(anim)
 
@@ -217,7 +217,7 @@ def test_animate_representations_steps_layers(moons):
     net = MLP([2, 2, 2, 1], activation="tanh", head="sigmoid", seed=0)
     anim = animate_representations(net, X, y)
     assert isinstance(anim, FuncAnimation) and len(anim.views) == net.L + 1
-    anim.picture.show(anim.views[1])
+    anim.picture.update(anim.views[1])
     _, cache = net.forward(X)
     assert np.allclose(anim.picture.points.get_offsets(), cache.a[1])
     to_jshtml(anim)

@@ -4,7 +4,12 @@ One module per topic, named like the numbers it draws (:mod:`nnlib.analysis`) an
 widgets built on it (:mod:`nnlib.widgets`): ``network``, ``forward``, ``representation``,
 ``gradients``, ``cost``, ``activations``, ``approximation``, ``training``,
 ``regularization``; plus ``tables`` (Markdown tables) and ``_base`` (one axes / panel
-helper).  Figures are made with ``matplotlib.figure.Figure`` (not pyplot), so nothing
+helper).
+
+Pictures that update in place (for widgets and animations) follow one protocol: a class
+``<Thing>Artists`` draws once on the axes it is given, ``update(...)`` redraws from new data
+without making new artists, and ``moving_artists()`` (where a widget blits) lists what
+changes.  Frame-by-frame pictures add ``n_frames`` and ``draw(frame)``.  Figures are made with ``matplotlib.figure.Figure`` (not pyplot), so nothing
 leaks into pyplot's global list of open figures.
 """
 

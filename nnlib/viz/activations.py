@@ -22,7 +22,7 @@ _STRIP = 0.03          # height of one saturation strip, as a fraction of the ax
 _minimum = functools.lru_cache(maxsize=None)(activation_minimum)
 
 
-class ActivationCurves:
+class ActivationArtists:
     """σ and σ′ of every hidden activation on one axes; ``update`` shows a chosen few.
 
     All artists are made once (two lines and a minimum marker per activation); ``update``
@@ -135,7 +135,7 @@ def plot_activations(names, lo=-5.0, hi=5.0, ax=None, derivative=True, threshold
     if not names:
         raise ValueError("names must list at least one activation, got an empty list")
     fig, ax = new_axes(ax, figsize=(6.0, 3.5), dpi=80)
-    ActivationCurves(ax).update(names, lo, hi, derivative, threshold)
+    ActivationArtists(ax).update(names, lo, hi, derivative, threshold)
     ax.set_title("activations σ(z) and derivatives σ′(z)")
     return fig, ax
 

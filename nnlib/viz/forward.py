@@ -7,7 +7,7 @@ edges into layer l at full strength (earlier edges faded, later ones grey):
     frame l:  a^(l) = σ(W^(l) a^(l-1) + b^(l))          (one sample, so a^(l) is a vector (h_l,))
 
 The numbers come from ``net.forward``; this module only colours the diagram.
-:class:`ForwardPassPicture` draws any frame on demand (the widget's Play button uses it);
+:class:`ForwardPassArtists` draws any frame on demand (the widget's Play button uses it);
 :func:`animate_forward` wraps it in a ``FuncAnimation`` for the static (jshtml) edition.
 """
 
@@ -20,7 +20,7 @@ from nnlib._checks import as_float_array, check_int
 from ._base import new_axes
 from .network import EDGE_OFF, MAX_NEURONS, NetworkDiagram, _net_sizes, layer_symbol
 
-__all__ = ["animate_forward", "ForwardPassPicture"]
+__all__ = ["animate_forward", "ForwardPassArtists"]
 
 FADED = 0.35   # opacity factor of edges the signal has already passed
 
@@ -40,7 +40,7 @@ def one_sample(net, x, name="x"):
     return x.reshape(1, d).astype(net.dtype, copy=False)
 
 
-class ForwardPassPicture:
+class ForwardPassArtists:
     """A network diagram on ``ax`` that can show any frame of one sample's forward pass.
 
     ``set_input(x)`` runs ``net.forward`` on the new sample (shape (d,)); ``draw(frame)``
@@ -51,13 +51,13 @@ class ForwardPassPicture:
         self.net, self.scale = net, scale
         self.diagram = NetworkDiagram(ax, _net_sizes(net), max_neurons=max_neurons)
         self._weight_styles = self.diagram.weight_styles(net.params)
-        self.set_input(x)
+        self.update(x)
 
     @property
     def n_frames(self) -> int:
         return self.diagram.layout.L + 1
 
-    def set_input(self, x):
+    def update(self, x):
         """Run the forward pass on one sample ``x`` (d,) and keep every a^(l) as a vector (h_l,)."""
         _, cache = self.net.forward(one_sample(self.net, x))
         self.a = [a_l[0] for a_l in cache.a]                      # a[l]: (h_l,)
@@ -101,7 +101,7 @@ def animate_forward(net, x, ax=None, interval=700, max_neurons=MAX_NEURONS, scal
     ``nnlib.viz.to_jshtml(anim)``.
     """
     fig, ax = new_axes(ax, figsize=figsize, dpi=dpi)
-    picture = ForwardPassPicture(ax, net, x, max_neurons=max_neurons, scale=scale)
+    picture = ForwardPassArtists(ax, net, x, max_neurons=max_neurons, scale=scale)
     anim = FuncAnimation(fig, picture.draw, frames=range(picture.n_frames), interval=interval,
                          blit=False, repeat=True)
     anim.picture = picture      # keep it reachable (and inspectable in tests)

@@ -1,7 +1,7 @@
 """Per-layer gradient norms on a log scale: the vanishing/exploding-gradient picture.
 
 The numbers come from :func:`nnlib.analysis.gradients.gradient_norms_by_layer`; this module only
-draws them.  :class:`LayerNormLines` keeps one line per series and updates it in place, so a
+draws them.  :class:`LayerNormArtists` keeps one line per series and updates it in place, so a
 widget can redraw at slider speed; :func:`plot_layer_gradient_norms` is the one-shot version.
 """
 
@@ -25,7 +25,7 @@ _STYLES = [dict(color="C0", marker="o"), dict(color="C3", marker="s"),
            dict(color="C2", marker="^"), dict(color="C4", marker="D")]
 
 
-class LayerNormLines:
+class LayerNormArtists:
     """Lines of ‖dW^(l)‖ against the layer index l on a log y-axis, updated in place.
 
     ``update(norms_dict)`` takes ``{label: array (L,)}`` (as returned by
@@ -93,7 +93,7 @@ def plot_layer_gradient_norms(norms_dict: dict, ax=None):
     Returns ``(fig, ax)``.
     """
     fig, ax = new_axes(ax, figsize=(6.0, 3.5), dpi=80)
-    LayerNormLines(ax).update(norms_dict)
+    LayerNormArtists(ax).update(norms_dict)
     ax.set_title("gradient norm per layer")
     return fig, ax
 
@@ -133,20 +133,20 @@ def log_colors(values, top, cmap=GRADIENT_CMAP):
     return rgba, t
 
 
-class GradientFlowPicture:
+class GradientFlowArtists:
     """A network diagram on ``ax`` that shows any frame of δ flowing backwards (``n_frames = L + 1``)."""
 
     def __init__(self, ax, net, X, y, max_neurons=MAX_NEURONS):
         self.net = net
         self.diagram = NetworkDiagram(ax, _net_sizes(net), max_neurons=max_neurons)
         self.diagram.caption.set_fontsize(8)       # the backward rule is a long line
-        self.set_data(X, y)
+        self.update(X, y)
 
     @property
     def n_frames(self) -> int:
         return self.diagram.layout.L + 1
 
-    def set_data(self, X, y):
+    def update(self, X, y):
         """Recompute δ and dW for the batch (X, y) and the colours they get."""
         X = as_float_array(X, "X", ndim=2).astype(self.net.dtype, copy=False)
         self.loss, self.grads = self.net.loss_and_grads(X, y)          # evaluation mode
@@ -209,7 +209,7 @@ def animate_gradient_flow(net, X, y, ax=None, interval=700, max_neurons=MAX_NEUR
     on a bare Figure; show it with ``nnlib.viz.to_jshtml(anim)``.
     """
     fig, ax = new_axes(ax, figsize=figsize, dpi=dpi)
-    picture = GradientFlowPicture(ax, net, X, y, max_neurons=max_neurons)
+    picture = GradientFlowArtists(ax, net, X, y, max_neurons=max_neurons)
     anim = FuncAnimation(fig, picture.draw, frames=range(picture.n_frames), interval=interval,
                          blit=False, repeat=True)
     anim.picture = picture
@@ -236,7 +236,7 @@ def layer_norms(grads_or_norms):
     return np.asarray(norms, dtype=np.float64)
 
 
-class GradientBars:
+class GradientBarArtists:
     """Bars of ‖dW^(l)‖ on a log axis, updated in place.
 
     The bars are a pool: a deeper network adds bars, a shallower one hides the extra ones,
@@ -256,7 +256,7 @@ class GradientBars:
         ax.set_xlabel("layer l", fontsize=8)
         ax.tick_params(labelsize=7)
 
-    def set_norms(self, norms):
+    def update(self, norms):
         """Show ``norms`` (L,); a zero norm (which a log axis cannot draw) is marked "0"."""
         norms = layer_norms(norms)
         self._use(norms.size)
@@ -296,7 +296,7 @@ def plot_gradient_norms(grads_or_norms, ax=None, figsize=(3.5, 3.0), dpi=80):
     """
     norms = layer_norms(grads_or_norms)
     fig, ax = new_axes(ax, figsize=figsize, dpi=dpi)
-    GradientBars(ax).set_norms(norms)
+    GradientBarArtists(ax).update(norms)
     return fig, ax
 
 def plot_derivative_bound(lo=-6.0, hi=6.0, ax=None):

@@ -72,7 +72,7 @@ class WeightHistogramArtists:
         self.ax.set_ylim(0, top * 2.0)
         self.ax.legend(fontsize="small", loc="upper left")
 
-    def moving(self) -> list:
+    def moving_artists(self) -> list:
         """The artists :meth:`update` changes (for a blitting refresh)."""
         legend = self.ax.get_legend()
         return [self.current, self.text] + ([legend] if legend is not None else [])
@@ -134,7 +134,7 @@ class SweepSummaryArtists:
     def update(self, index: int) -> None:
         self.marker.set_xdata([index, index])
 
-    def moving(self) -> list:
+    def moving_artists(self) -> list:
         """The artists :meth:`update` changes (for a blitting refresh)."""
         return [self.marker]
 

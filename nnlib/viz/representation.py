@@ -32,7 +32,7 @@ from ._base import new_axes
 from .network import _net_sizes, get_cmap, layer_symbol
 
 __all__ = ["plot_representations", "animate_representations", "representation_views",
-           "project_2d", "RepresentationPicture", "LayerView", "class_colors"]
+           "project_2d", "RepresentationArtists", "LayerView", "class_colors"]
 
 GRID_LINES = 9        # grid lines per direction
 GRID_POINTS = 40      # points along each grid line
@@ -150,7 +150,7 @@ def class_colors(y):
     return get_cmap("tab10")(codes % 10)
 
 
-class RepresentationPicture:
+class RepresentationArtists:
     """A scatter of the samples and the carried grid on one axes, switched between views in place."""
 
     def __init__(self, ax, y, marker_size=9.0):
@@ -170,7 +170,7 @@ class RepresentationPicture:
         """Colour the dots by the labels ``y`` (n,) (the number of samples may change)."""
         self.points.set_facecolors(class_colors(y))
 
-    def show(self, view: LayerView):
+    def update(self, view: LayerView):
         """Move the dots and the grid to ``view`` and fit the limits to the dots."""
         self.points.set_offsets(view.points)
         self.grid.set_segments(list(view.grid))
@@ -203,7 +203,7 @@ def plot_representations(net, X, y, axes=None, z=False, grid=True, panel_size=2.
             raise ValueError(f"axes must hold one axes per layer (L + 1 = {len(views)}), got {len(axes)}")
         fig = axes[0].figure
     for ax, view in zip(axes, views):
-        RepresentationPicture(ax, y).show(view)
+        RepresentationArtists(ax, y).update(view)
     return fig, axes
 
 
@@ -215,8 +215,8 @@ def animate_representations(net, X, y, ax=None, z=False, grid=True, interval=100
     """
     views = representation_views(net, X, y, z=z, grid=grid)
     fig, ax = new_axes(ax, figsize=figsize, dpi=dpi)
-    picture = RepresentationPicture(ax, y)
-    anim = FuncAnimation(fig, lambda l: picture.show(views[l]), frames=range(len(views)),
+    picture = RepresentationArtists(ax, y)
+    anim = FuncAnimation(fig, lambda l: picture.update(views[l]), frames=range(len(views)),
                          interval=interval, blit=False, repeat=True)
     anim.picture, anim.views = picture, views
     return anim

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from .._checks import check_int
 from ..activations import hidden_activations
-from ..viz.activations import ActivationCurves, RaceArtists
+from ..viz.activations import ActivationArtists, RaceArtists
 from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _controls_column, explorer_box,
                     fixed_layout)
 
@@ -39,7 +39,7 @@ def activation_widget(seed=0) -> widgets.VBox:
     }
     view = fixed_layout(FigureView(figsize=_FIGSIZE, dpi=_DPI), left=0.09, right=0.98,
                         bottom=0.13, top=0.97)
-    curves = ActivationCurves(view.axes)
+    curves = ActivationArtists(view.axes)
     blit = BlitRefresher(view)
 
     def redraw(change=None):

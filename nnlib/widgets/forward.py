@@ -1,6 +1,6 @@
 """The forward pass as a widget: one sample flows through a network diagram, layer by layer.
 
-The picture is :class:`nnlib.viz.forward.ForwardPassPicture`; the builder returns the widget tree.
+The picture is :class:`nnlib.viz.forward.ForwardPassArtists`; the builder returns the widget tree.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._checks import check_float, check_int
-from ..viz.forward import ForwardPassPicture
+from ..viz.forward import ForwardPassArtists
 from ..viz.network import MAX_NEURONS
 from ._base import _SLIDER, FigureView, _box, _mlp, _network_controls, _Stepper
 
@@ -43,11 +43,11 @@ def forward_pass_widget(seed=0, layers=2, width=4, activation="tanh", x=(0.8, -0
         if state["picture"] is not None:
             state["picture"].remove()
         net = _mlp(seed, controls["layers"].value, controls["width"].value, controls["activation"].value)
-        state["picture"] = ForwardPassPicture(view.axes, net, sample(), max_neurons=max_neurons)
+        state["picture"] = ForwardPassArtists(view.axes, net, sample(), max_neurons=max_neurons)
         stepper.show(state["picture"].draw, state["picture"].n_frames)
 
     def new_input(change):
-        state["picture"].set_input(sample())
+        state["picture"].update(sample())
         stepper.redraw()
 
     for name in ("layers", "width", "activation"):

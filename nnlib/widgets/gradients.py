@@ -17,7 +17,7 @@ from ..activations import hidden_activations
 from ..analysis.gradients import gradient_norms_by_layer
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
-from ..viz.gradients import GradientBars, GradientFlowPicture, LayerNormLines
+from ..viz.gradients import GradientBarArtists, GradientFlowArtists, LayerNormArtists
 from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _box, _controls_column, _mlp,
                     _network_controls, _Stepper, explorer_box, fixed_layout)
 
@@ -47,7 +47,7 @@ def vanishing_gradient_widget(seed=0, max_depth=30) -> widgets.VBox:
     summary = widgets.HTML()
     view = fixed_layout(FigureView(figsize=_FIGSIZE, dpi=_DPI), left=0.14, right=0.97,
                         bottom=0.14, top=0.88)
-    lines = LayerNormLines(view.axes)
+    lines = LayerNormArtists(view.axes)
     blit = BlitRefresher(view)
 
     def redraw(change=None):
@@ -93,7 +93,7 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
     X, y = DATASETS["moons"](n=check_int(n, "n", minimum=2), seed=seed)
     controls = _network_controls(layers, width, activation, max_layers=8, max_width=16)
     view = FigureView(figsize=(6.6, 3.4), dpi=72, ncols=2, width_ratios=[2.3, 1])
-    bars = GradientBars(view.axes[1])
+    bars = GradientBarArtists(view.axes[1])
     state = {"picture": None}
 
     def light_bars(frame):
@@ -106,8 +106,8 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
             state["picture"].remove()
         net = _mlp(seed, controls["layers"].value, controls["width"].value,
                    controls["activation"].value, init="xavier_normal")
-        state["picture"] = picture = GradientFlowPicture(view.axes[0], net, X, y)
-        bars.set_norms(picture.norms)
+        state["picture"] = picture = GradientFlowArtists(view.axes[0], net, X, y)
+        bars.update(picture.norms)
         stepper.show(picture.draw, picture.n_frames)
 
     for name in ("layers", "width", "activation"):

@@ -62,13 +62,13 @@ def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widget
     axes = view.axes if n > 1 else [view.axes]
     # Training points only: they are what an overfitting network bends its boundary around.
     boundary = DecisionBoundaryArtists(axes[0], data.X_train, data.y_train, m=50)
-    updaters = []       # (update(i), moving()) per panel
+    updaters = []       # (update(i), moving_artists()) per panel
     for ax, panel in zip(axes[1:], panels):
         if panel == "weights":
             hist = WeightHistogramArtists(ax, weights(runs[0].net), f"{name} = {values[0]:g}")
             hist.top = max(hist.highest_count(weights(r.net)) for r in runs)
             updaters.append((lambda i, h=hist: h.update(weights(runs[i].net),
-                                                        f"{name} = {values[i]:g}"), hist.moving))
+                                                        f"{name} = {values[i]:g}"), hist.moving_artists))
         elif panel == "curves":
             curves = CurveArtists(ax, "loss")
             epochs = max(r.history.epochs_run for r in runs)
@@ -84,7 +84,7 @@ def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widget
         else:
             train_loss, val_loss = final_losses(runs)
             summary = SweepSummaryArtists(ax, values, train_loss, val_loss, name)
-            updaters.append((summary.update, summary.moving))
+            updaters.append((summary.update, summary.moving_artists))
     blit = BlitRefresher(view)
 
     def redraw(change=None):

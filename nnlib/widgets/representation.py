@@ -19,7 +19,7 @@ from .._checks import check_choice, check_int
 from ..datasets import CLASSIFICATION, DATASETS
 from ..optimizers import Adam
 from ..training import train
-from ..viz.representation import RepresentationPicture, class_colors, representation_views
+from ..viz.representation import RepresentationArtists, class_colors, representation_views
 from ._base import _SLIDER, FigureView, _box, _mlp, _network_controls
 
 # --- 3. representations ------------------------------------------------------------------------
@@ -51,13 +51,13 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
     status = widgets.Label()
     view = FigureView(figsize=(6.4, 3.2), dpi=72, ncols=2)
     regions = _DecisionRegions(view.axes[0])
-    picture = RepresentationPicture(view.axes[1], np.zeros(n))
+    picture = RepresentationArtists(view.axes[1], np.zeros(n))
     state = {"quiet": False, "trained": 0, "clicks": 0}
 
     def show_layer(change=None):
         if state["quiet"]:
             return
-        picture.show(state["views"][controls["layer"].value])
+        picture.update(state["views"][controls["layer"].value])
         view.refresh()
 
     def recompute():

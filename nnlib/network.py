@@ -23,10 +23,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import (as_float_array, check_bool, check_choice, check_dtype, check_float,
-                      check_int, check_rng, check_same_dtype)
+from ._checks import (as_float_array, check_bool, check_choice, check_dtype, check_float, check_int,
+                      check_rng, check_same_dtype)
 from .activations import Activation, get_activation, hidden_activations
-from .layers import BatchNorm, Dense, Dropout, Layer, LayerNorm
+from .layers import BatchNorm, Dense, Dropout, Layer, LayerNorm, check_cache
 from .losses import HEAD_LOSS, loss_and_delta
 
 NORMS = (None, "batch", "layer")
@@ -53,7 +53,7 @@ class Cache(NamedTuple):
     a: list
     inner: list   # per layer: (norm cache, σ's input, σ's output, dropout cache), for backward
     train: bool
-    net: object   # the network that made it: backward refuses another network's cache
+    owner: object  # the network that made it: backward refuses another network's cache
 
 
 class Gradients(dict):
@@ -240,16 +240,7 @@ class MLP:
         return L, self.backward(delta_L, cache)
 
     def _check_backward(self, delta_L, cache):
-        if not isinstance(cache, Cache):
-            hint = (" — that is the whole (out, cache) pair; pass only its second part"
-                    if isinstance(cache, tuple) and len(cache) == 2 and isinstance(cache[1], Cache)
-                    else "")
-            raise TypeError("cache must be the cache returned by forward (out, cache = "
-                            f"net.forward(X); call forward first), got "
-                            f"{'None' if cache is None else type(cache).__name__}{hint}")
-        if cache.net is not self:
-            raise ValueError(f"cache comes from another network ({cache.net!r}); pass the cache "
-                             f"from this network's own forward")
+        check_cache(cache, Cache, self, "network", "net.forward")
         delta_L = as_float_array(delta_L, "delta_L", ndim=2)
         if delta_L.shape != cache.z[-1].shape:
             raise ValueError(f"delta_L must have the shape of z^(L) {cache.z[-1].shape}, got {delta_L.shape}")

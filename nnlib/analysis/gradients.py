@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_choice, check_float, check_int, check_rng
+from .._checks import check_bool, check_choice, check_float, check_int, check_rng
 from ..activations import hidden_activations
 from ..datasets import make_moons
 from ..initializers import ALIASES, INITIALIZERS
@@ -56,8 +56,7 @@ def gradient_norms_by_layer(depth=8, activation="sigmoid", init="xavier_normal",
     depth = check_int(depth, "depth", minimum=1)
     activation = check_choice(activation, "activation", hidden_activations())
     init = check_choice(init, "init", list(INITIALIZERS) + list(ALIASES))
-    if not isinstance(residual, (bool, np.bool_)):
-        raise TypeError(f"residual must be True or False, got {residual!r}")
+    check_bool(residual, "residual")
     if norm not in (None, "batch", "layer"):
         raise ValueError(f"unknown norm {norm!r}; expected one of [None, 'batch', 'layer']")
     steps = check_int(steps, "steps", minimum=0)

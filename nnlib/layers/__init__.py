@@ -4,11 +4,12 @@
 """
 
 from .activation import ActivationLayer
-from .base import Layer, Sequential
+from .base import Layer, Sequential, check_cache
 from .batchnorm import BatchNorm
 from .dense import Dense
 from .dropout import Dropout
 from .layernorm import LayerNorm
 from .residual import Residual
 
-__all__ = ["Layer", "Sequential", "Dense", "ActivationLayer", "Dropout", "BatchNorm", "LayerNorm", "Residual"]
+__all__ = ["Layer", "Sequential", "Dense", "ActivationLayer", "Dropout", "BatchNorm", "LayerNorm", "Residual",
+           "check_cache"]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_float_array, check_same_dtype
+from .._checks import as_float_array, check_bool, check_same_dtype
 
 
 class LayerCache(NamedTuple):
@@ -27,10 +27,28 @@ class LayerCache(NamedTuple):
     message instead of producing silently wrong gradients.
     """
 
-    layer: object
+    owner: object      # the layer that made it
     data: object       # what this layer's _backward needs
     out_shape: tuple
     dtype: np.dtype
+
+
+def check_cache(cache, cache_type, owner, what: str, forward: str) -> None:
+    """Refuse a ``cache`` that is not a ``cache_type`` made by ``owner`` (a layer or a network).
+
+    ``what`` names the owner's kind ("layer", "network") and ``forward`` the call that makes
+    the cache; the message says what to pass instead.
+    """
+    if not isinstance(cache, cache_type):
+        pair = isinstance(cache, tuple) and len(cache) == 2 and isinstance(cache[1], cache_type)
+        raise TypeError(f"cache must be the cache returned by {forward} (out, cache = "
+                        f"{forward}(...); call forward first), got "
+                        f"{'None' if cache is None else type(cache).__name__}"
+                        + (" — that is the whole (out, cache) pair; pass only its second part"
+                           if pair else ""))
+    if cache.owner is not owner:
+        raise ValueError(f"cache was made by another {what} ({cache.owner!r}), not by this "
+                         f"{owner!r}; pass the cache from this {what}'s own forward")
 
 
 class Layer:
@@ -50,20 +68,12 @@ class Layer:
     def forward(self, x, train: bool = False, rng=None):
         """Return ``(out, cache)``; pass ``cache`` to :meth:`backward`."""
         x = self._check_input(x)
-        if not isinstance(train, (bool, np.bool_)):
-            raise TypeError(f"train must be True or False, got {train!r}")
-        out, data = self._forward(x, bool(train), rng)
+        out, data = self._forward(x, check_bool(train, "train"), rng)
         return out, LayerCache(self, data, out.shape, out.dtype)
 
     def backward(self, dout, cache):
         """Return ``(dx, grads)`` given ``dout`` = ∂L/∂out and the ``cache`` from :meth:`forward`."""
-        if not isinstance(cache, LayerCache):
-            raise TypeError(f"cache must be the cache returned by {type(self).__name__}.forward "
-                            f"(out, cache = layer.forward(x); call forward first), "
-                            f"got {'None' if cache is None else type(cache).__name__}")
-        if cache.layer is not self:
-            raise ValueError(f"cache was made by another layer ({cache.layer!r}), not by this "
-                             f"{self!r}; pass the cache from this layer's own forward")
+        check_cache(cache, LayerCache, self, "layer", f"{type(self).__name__}.forward")
         dout = as_float_array(dout, "dout", ndim=2)
         if dout.shape != cache.out_shape:
             raise ValueError(f"dout must have the shape of this layer's output {cache.out_shape}, "

@@ -415,18 +415,7 @@ print(f"exact count including bias and σ: {total:,}  (the estimate is {2 * n * 
 # by other programs) on a small network, `[2, 16, 16, 1]`, and a batch of 512.
 
 # %%
-import time
-
-
-def best_time(fn, repeat=5):
-    """The fastest of `repeat` runs of fn(), in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
+from nnlib.analysis.cost import best_time   # the fastest of a few runs, in seconds per call
 
 timing_rng = np.random.default_rng(0)
 small = MLP([2, 16, 16, 1], activation="relu", seed=0)

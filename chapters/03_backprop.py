@@ -34,11 +34,10 @@
 # Every number quoted in the text is printed by a cell next to it; run the cells in order.
 
 # %%
-import timeit
-
 import numpy as np
 
 from nnlib.activations import sigmoid, sigmoid_grad
+from nnlib.analysis.cost import best_time
 from nnlib.analysis.gradients import gradient_norms_by_layer
 from nnlib.datasets import make_moons
 from nnlib.exercises import ch03
@@ -315,14 +314,12 @@ for k, sizes in sizes_by_depth.items():
     _, cache_t = net_t.forward(X_t)
     _, delta_t = loss_and_delta("mse", cache_t.z[-1], y_t)
     P.append(net_t.n_params)
-    t_forward.append(min(timeit.repeat(lambda: net_t.forward(X_t), number=5, repeat=7)) / 5)
-    t_backward.append(min(timeit.repeat(lambda: net_t.backward(delta_t, cache_t), number=5, repeat=7)) / 5)
+    t_forward.append(best_time(lambda: net_t.forward(X_t), number=5, repeat=7))
+    t_backward.append(best_time(lambda: net_t.backward(delta_t, cache_t), number=5, repeat=7))
     if k <= 3:
-        start = timeit.default_timer()
-        for p in net_t.params.values():
-            numerical_gradient(lambda: loss_of(net_t, X_t, y_t), p)
         P_fd.append(net_t.n_params)
-        t_fd.append(timeit.default_timer() - start)
+        t_fd.append(best_time(lambda: [numerical_gradient(lambda: loss_of(net_t, X_t, y_t), p)
+                                       for p in net_t.params.values()], repeat=1))
 P, t_forward, t_backward = np.array(P), np.array(t_forward), np.array(t_backward)
 for i, k in enumerate(depths):
     fd = f"   finite differences {t_fd[i] * 1e3:7.1f} ms" if i < len(t_fd) else ""

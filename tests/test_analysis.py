@@ -277,3 +277,15 @@ def test_sweep_widget_rejects_bad_input(data, runs):
         sweep_widget(runs, data, panels=("boundary",))
     with pytest.raises(ValueError, match="at least one"):
         sweep_widget([], data)
+
+
+def test_best_time_is_the_fastest_run_per_call_and_checks_its_arguments():
+    from nnlib.analysis.cost import best_time
+
+    calls = []
+    t = best_time(lambda: calls.append(1), number=3, repeat=4)
+    assert len(calls) == 12 and 0 <= t < 0.01
+    with pytest.raises(TypeError, match="fn"):
+        best_time(42)
+    with pytest.raises(ValueError, match="repeat"):
+        best_time(lambda: None, repeat=0)

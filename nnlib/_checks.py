@@ -142,3 +142,48 @@ def check_dtype(dtype, name: str = "dtype") -> np.dtype:
     if dt not in FLOAT_DTYPES:
         raise TypeError(f"{name} must be np.float32 or np.float64, got {dt}")
     return dt
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as ``bool`` if it is True or False (a ``np.bool_`` too); never truthiness."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def as_plain_array(x, name: str, ndim=None, allow_nonfinite: bool = False) -> np.ndarray:
+    """:func:`as_float_array`, with an ``np.matrix`` seen as the plain array it holds.
+
+    A matrix overloads ``*`` as the matrix product and keeps every result 2-D, so it would
+    give wrong numbers silently; ``np.asarray`` views the same memory as an ``ndarray``
+    (in-place updates still reach the caller's matrix).
+    """
+    if isinstance(x, np.matrix):
+        x = np.asarray(x)
+    return as_float_array(x, name, ndim=ndim, allow_nonfinite=allow_nonfinite)
+
+
+def check_samples(arr: np.ndarray, name: str) -> np.ndarray:
+    """The one rule for empty batches: anything that averages over rows needs n >= 1."""
+    if arr.ndim >= 1 and arr.shape[0] == 0:
+        raise ValueError(f"{name} needs at least one sample (n >= 1), got shape {arr.shape}")
+    return arr
+
+
+def check_features(arr: np.ndarray, name: str) -> np.ndarray:
+    """A batch needs at least one feature (column): a row of nothing has no value to average."""
+    if arr.ndim >= 1 and arr.shape[-1] == 0:
+        raise ValueError(f"{name} needs at least one column (k >= 1), got shape {arr.shape}")
+    return arr
+
+
+#: Largest array (entries) nnlib will allocate for one weight matrix or one data set: 10⁸
+#: entries is 800 MB in float64, far above anything a chapter needs.
+MAX_ENTRIES = 10**8
+
+
+def check_size(entries: int, name: str, shape) -> None:
+    """Refuse an allocation beyond :data:`MAX_ENTRIES` with a clear limit, not a MemoryError."""
+    if entries > MAX_ENTRIES:
+        raise ValueError(f"{name} {shape} would hold {entries:,} entries; nnlib allows at most "
+                         f"{MAX_ENTRIES:,} ({MAX_ENTRIES * 8 // 10**6:,} MB in float64)")

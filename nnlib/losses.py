@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from ._checks import as_float_array, check_choice
-from .activations import sigmoid
+from .activations import _sigmoid as sigmoid
 
 HEAD_LOSS = {"identity": "mse", "sigmoid": "bce", "softmax": "cross_entropy"}
 

@@ -187,3 +187,8 @@ def check_size(entries: int, name: str, shape) -> None:
     if entries > MAX_ENTRIES:
         raise ValueError(f"{name} {shape} would hold {entries:,} entries; nnlib allows at most "
                          f"{MAX_ENTRIES:,} ({MAX_ENTRIES * 8 // 10**6:,} MB in float64)")
+
+
+def plain(x):
+    """An ``np.matrix`` as the plain ``ndarray`` over the same memory; anything else as it is."""
+    return np.asarray(x) if isinstance(x, np.matrix) else x

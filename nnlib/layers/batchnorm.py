@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_float
+from .._checks import check_float, check_int, check_samples, check_size, plain
 from .normalization import Normalization
 
 
@@ -30,11 +30,15 @@ class BatchNorm(Normalization):
     """Normalise each of ``h`` features over the batch; ``params`` are ``gamma`` and ``beta``."""
 
     def __init__(self, h: int, eps: float = 1e-5, momentum: float = 0.1, dtype=np.float64):
+        check_size(check_int(h, "h"), "h", h)
         super().__init__(h, eps, dtype)
         self.momentum = check_float(momentum, "momentum", low=0.0, high=1.0)
         # Running statistics are state, not parameters: no gradient, not touched by optimisers.
         self.running_mean = np.zeros_like(self.params["beta"])
         self.running_var = np.ones_like(self.params["gamma"])
+
+    def _check_input(self, z):
+        return check_samples(super()._check_input(plain(z)), "x")
 
     def _forward(self, z, train, rng):
         if train:
@@ -57,6 +61,7 @@ class BatchNorm(Normalization):
 
     def _backward(self, dout, cache, need_dx=True):
         z_hat, inv_std, train = cache
+        dout = plain(dout)
         grads = {"gamma": np.sum(dout * z_hat, axis=0), "beta": np.sum(dout, axis=0)}
         g = dout * self.params["gamma"]
         if not train:  # μ and σ² were constants

@@ -160,6 +160,10 @@ def as_plain_array(x, name: str, ndim=None, allow_nonfinite: bool = False) -> np
     """
     if isinstance(x, np.matrix):
         x = np.asarray(x)
+    elif x is None or isinstance(x, (str, bytes, dict, set, frozenset)):
+        # NumPy would make these 0-d object/str arrays; say what was actually passed.
+        raise TypeError(f"{name} must be an array of floats, got {_describe(x)} "
+                        f"({type(x).__name__})")
     return as_float_array(x, name, ndim=ndim, allow_nonfinite=allow_nonfinite)
 
 

@@ -121,15 +121,20 @@ def _binary_targets(y, z):
 # --- softmax cross-entropy from logits ------------------------------------------
 def _cross_entropy(z, Y):
     n = z.shape[0]
-    lowest = np.finfo(z.dtype).min
     with np.errstate(over="ignore"):
-        # Every exponent ≤ 0.  Logits more than the float range apart would give −inf
-        # (and 0 · −inf = NaN below); clipping at the lowest float changes no exp() value.
-        shifted = np.maximum(z - np.max(z, axis=1, keepdims=True), lowest)
-        e = np.exp(shifted)
-        total = np.sum(e, axis=1, keepdims=True)
-        # L_i = logsumexp(z_i) − z_{i,y_i} = log Σ e^{shifted} − shifted_{y_i}
-        value = float(np.sum(np.log(total)) - np.sum(Y * shifted)) / n
+        # Every exponent ≤ 0; −inf (exactly e^{…} = 0) for logits ~1e308 below the maximum.
+        shifted = z - np.max(z, axis=1, keepdims=True)
+    e = np.exp(shifted)
+    total = np.sum(e, axis=1, keepdims=True)
+    # L_i = logsumexp(z_i) − z_{i,y_i} = log Σ e^{shifted} − shifted_{y_i}
+    if np.isfinite(shifted).all():
+        picked = np.sum(Y * shifted)
+    else:
+        # 0 · (−inf) would be NaN: only entries with Y ≠ 0 count.  A target on a −inf entry
+        # makes the loss +inf, its true value being beyond the float range.
+        with np.errstate(invalid="ignore"):
+            picked = np.sum(Y * shifted, where=Y != 0)
+    value = float(np.sum(np.log(total)) - picked) / n
     return value, (e / total - Y) / z.dtype.type(n)
 
 

@@ -144,7 +144,7 @@ def softmax_backward(da, a):
 
     ``da`` = ∂L/∂a and the softmax output ``a`` must have the same shape and dtype.
     """
-    a = _z_named(a, "a")
+    a = _in_range(_z_named(a, "a"), "softmax", 0.0)
     da = _same_as(_z_named(da, "da"), "da", a, "a")
     return _softmax_backward(da, a)
 
@@ -155,6 +155,18 @@ def _softmax_backward(da, a):
 
 def _z_named(x, name):
     return as_plain_array(x, name)
+
+
+#: The range of each bounded activation's output: an ``a`` outside it cannot be σ(z).
+_OUTPUT_RANGE = {"softmax": 0.0, "sigmoid": 0.0, "tanh": -1.0}
+
+
+def _in_range(a, name, low):
+    """Refuse an ``a`` outside [low, 1]: it is not the output of the activation ``name``."""
+    if a.size and (a.min() < low or a.max() > 1):
+        raise ValueError(f"a must be the output of {name}, with entries in [{low:g}, 1], got "
+                         f"entries from {a.min():.3g} to {a.max():.3g}")
+    return a
 
 
 def _same_as(x, name, ref, ref_name):
@@ -200,6 +212,8 @@ class Activation(NamedTuple):
         """δ = ∂L/∂z from ``da`` = ∂L/∂a, the layer input ``z`` and output ``a`` (one shape)."""
         z = _z(z)
         a = _same_as(_z_named(a, "a"), "a", z, "z")
+        if self.name in _OUTPUT_RANGE:
+            _in_range(a, self.name, _OUTPUT_RANGE[self.name])
         da = _same_as(_z_named(da, "da"), "da", z, "z")
         return self.vjp(da, z, a)
 

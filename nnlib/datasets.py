@@ -46,6 +46,8 @@ from nnlib._checks import (MAX_ENTRIES, as_plain_array, check_choice, check_dtyp
 
 #: Most samples a generator makes (far above any chapter; beyond it memory would run out).
 MAX_SAMPLES = MAX_ENTRIES // 10
+#: Largest noise std (the data live in [−1.5, 1.5]; beyond this they are pure noise).
+MAX_NOISE = 1e6
 
 __all__ = ["make_sine", "make_step", "make_abs", "make_bumpy", "make_moons", "make_circles",
            "make_spirals", "make_xor", "true_function", "train_val_split", "load_dataset",
@@ -109,7 +111,7 @@ def _check_n(n, minimum):
 
 def _make_regression(name, n, noise, seed, dtype):
     n = _check_n(n, 1)
-    noise = check_float(noise, "noise", low=0.0)
+    noise = check_float(noise, "noise", low=0.0, high=MAX_NOISE)
     rng = check_rng(seed, "seed")
     dtype = check_dtype(dtype)
     X = rng.uniform(-1.0, 1.0, size=(n, 1))                         # (n, 1)
@@ -158,7 +160,7 @@ def _finish(parts, noise, rng, dtype):
 
 def _classification_args(n, noise, seed, dtype, k):
     n = _check_n(n, k)
-    noise = check_float(noise, "noise", low=0.0)
+    noise = check_float(noise, "noise", low=0.0, high=MAX_NOISE)
     return n, noise, check_rng(seed, "seed"), check_dtype(dtype)
 
 
@@ -241,6 +243,10 @@ def train_val_split(X, y, val_fraction=0.25, seed=0) -> Dataset:
     """
     X = check_samples(as_plain_array(X, "X", ndim=2), "X")
     y = np.asarray(plain(y))
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"y must be numeric labels or targets, got dtype {y.dtype}")
+    if y.dtype.kind == "f":
+        as_plain_array(y, "y")   # float targets: finite
     if y.ndim == 0 or y.shape[0] != X.shape[0]:
         raise ValueError(f"X and y must have the same number of rows, got X with {X.shape[0]} "
                          f"and y of shape {y.shape}")

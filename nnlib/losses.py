@@ -110,10 +110,11 @@ def bce_grad(z, y):
     return _bce(z, _binary_targets(y, z))[1]
 
 
-def _binary_targets(y, z):
-    y = _targets_like(y, z, "z")
-    if np.count_nonzero(y * (1 - y)):  # zero exactly when every entry is 0 or 1
-        bad = y[(y != 0) & (y != 1)][0]
+def _binary_targets(y, z, name_z="z"):
+    y = _targets_like(y, z, name_z)
+    bad = (y != 0) & (y != 1)
+    if bad.any():
+        bad = y[bad][0]
         raise ValueError(f"y for binary cross-entropy must be 0 or 1, got the value {bad}")
     return y
 
@@ -150,19 +151,20 @@ def cross_entropy_grad(z, y):
     return _cross_entropy(z, one_hot_targets(y, z))[1]
 
 
-def one_hot_targets(y, z):
+def one_hot_targets(y, z, name_z="z"):
     """Turn labels ``y`` (n,) in 0…k−1, or one-hot (n, k), into a one-hot matrix like ``z``."""
     n, k = z.shape
     y_arr = np.asarray(y)   # an np.matrix becomes the plain array it holds
     if y_arr.dtype.kind in "iu" and y_arr.ndim == 1:
         if y_arr.shape[0] != n:
-            raise ValueError(f"y must have one label per row of z: z has {n} rows, y has {y_arr.shape[0]}")
+            raise ValueError(f"y must have one label per row of {name_z}: {name_z} has {n} rows, "
+                             f"y has {y_arr.shape[0]}")
         if y_arr.size and (y_arr.min() < 0 or y_arr.max() >= k):
             bad = y_arr[(y_arr < 0) | (y_arr >= k)][0]
             raise ValueError(f"labels y must lie in 0..{k - 1} for {k} outputs, got the label {bad}")
         return np.eye(k, dtype=z.dtype)[y_arr]
     if y_arr.ndim == 2:
-        Y = _targets_like(y_arr, z, "z")
+        Y = _targets_like(y_arr, z, name_z)
         sums = Y.sum(axis=1)
         bad = np.flatnonzero(~np.isclose(sums, 1) | np.any(Y < 0, axis=1))
         if bad.size:
@@ -191,7 +193,7 @@ def loss_and_delta(name: str, z_L, y):
     """
     core, targets = _CORES[check_choice(name, "loss", LOSSES)]
     z_L = _logits(z_L, "z_L")
-    Y = targets(y, z_L, "z_L") if targets is _targets_like else targets(y, z_L)
+    Y = targets(y, z_L, "z_L")
     return core(z_L, Y)
 
 
@@ -214,7 +216,7 @@ def accuracy(a_L, y, head: str):
     else:
         pred = np.argmax(a_L, axis=1)
         y_arr = np.asarray(y)
-        Y = one_hot_targets(y_arr, a_L)  # validates: integer labels in range, or one-hot rows
+        Y = one_hot_targets(y_arr, a_L, "a_L")  # validates: integer labels in range, or one-hot rows
         truth = y_arr if y_arr.ndim == 1 else np.argmax(Y, axis=1)
     return float(np.mean(pred == truth))
 

@@ -40,6 +40,9 @@ def _checked(params, lam) -> tuple[dict, float]:
         raise TypeError(f"params must be a dict such as {{'W1': array, 'b1': array}}, "
                         f"got {type(params).__name__}")
     lam = check_float(lam, "lam", low=0.0)
+    for k in params:
+        if not isinstance(k, str):
+            raise TypeError(f"params keys must be parameter names such as 'W1', got {k!r}")
     arrays = {k: as_plain_array(v, f"params[{k!r}]") for k, v in params.items()}
     return arrays, lam
 

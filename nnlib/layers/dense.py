@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import (as_plain_array, check_bool, check_dtype, check_int, check_rng,
-                       check_samples, plain)
+                       check_samples, check_size, plain)
 from ..initializers import get_initializer
 from .base import Layer
 
@@ -43,6 +43,7 @@ class Dense(Layer):
         h_prev, h = check_int(h_prev, "h_prev"), check_int(h, "h")
         dtype = check_dtype(dtype)
         bias = check_bool(bias, "bias")
+        check_size(h * h_prev, "W of shape (h, h_prev) =", (h, h_prev))
         if isinstance(init, str):
             init = get_initializer(init)
         elif not callable(init):

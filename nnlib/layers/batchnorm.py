@@ -16,6 +16,12 @@ Backward (training), with g = dout ⊙ γ:
     dz = (1/√(σ² + ε)) · (g − mean(g, axis=0) − ẑ ⊙ mean(g ⊙ ẑ, axis=0))
 
 The two subtracted means are there because μ and σ² themselves depend on every z.
+
+PyTorch (``nn.BatchNorm1d``) uses the same momentum 0.1 and ε = 1e-5 and the same training
+outputs, but averages the *unbiased* variance σ²·n/(n − 1) into its running variance; we
+average the biased σ² the text defines, so evaluation outputs differ slightly
+(docs/CONVENTIONS.md gives the exact relation).  Every input needs n >= 1 samples, and
+training needs n >= 2.
 """
 
 from __future__ import annotations

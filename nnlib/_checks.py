@@ -87,13 +87,6 @@ def check_same_dtype(arr: np.ndarray, name: str, dtype, what: str = "the paramet
                         f"the model with dtype=np.{arr.dtype.name}")
 
 
-def check_bool(value, name: str) -> bool:
-    """``value`` as a Python bool; anything but True/False (or a NumPy bool) is a TypeError."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def check_int(value, name: str, minimum: int | None = 1) -> int:
     """Return ``value`` as ``int`` if it is an integer ``>= minimum``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -149,3 +142,57 @@ def check_dtype(dtype, name: str = "dtype") -> np.dtype:
     if dt not in FLOAT_DTYPES:
         raise TypeError(f"{name} must be np.float32 or np.float64, got {dt}")
     return dt
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as ``bool`` if it is True or False (a ``np.bool_`` too); never truthiness."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def as_plain_array(x, name: str, ndim=None, allow_nonfinite: bool = False) -> np.ndarray:
+    """:func:`as_float_array`, with an ``np.matrix`` seen as the plain array it holds.
+
+    A matrix overloads ``*`` as the matrix product and keeps every result 2-D, so it would
+    give wrong numbers silently; ``np.asarray`` views the same memory as an ``ndarray``
+    (in-place updates still reach the caller's matrix).
+    """
+    if isinstance(x, np.matrix):
+        x = np.asarray(x)
+    elif x is None or isinstance(x, (str, bytes, dict, set, frozenset)):
+        # NumPy would make these 0-d object/str arrays; say what was actually passed.
+        raise TypeError(f"{name} must be an array of floats, got {_describe(x)} "
+                        f"({type(x).__name__})")
+    return as_float_array(x, name, ndim=ndim, allow_nonfinite=allow_nonfinite)
+
+
+def check_samples(arr: np.ndarray, name: str) -> np.ndarray:
+    """The one rule for empty batches: anything that averages over rows needs n >= 1."""
+    if arr.ndim >= 1 and arr.shape[0] == 0:
+        raise ValueError(f"{name} needs at least one sample (n >= 1), got shape {arr.shape}")
+    return arr
+
+
+def check_features(arr: np.ndarray, name: str) -> np.ndarray:
+    """A batch needs at least one feature (column): a row of nothing has no value to average."""
+    if arr.ndim >= 1 and arr.shape[-1] == 0:
+        raise ValueError(f"{name} needs at least one column (k >= 1), got shape {arr.shape}")
+    return arr
+
+
+#: Largest array (entries) nnlib will allocate for one weight matrix or one data set: 10⁸
+#: entries is 800 MB in float64, far above anything a chapter needs.
+MAX_ENTRIES = 10**8
+
+
+def check_size(entries: int, name: str, shape) -> None:
+    """Refuse an allocation beyond :data:`MAX_ENTRIES` with a clear limit, not a MemoryError."""
+    if entries > MAX_ENTRIES:
+        raise ValueError(f"{name} {shape} would hold {entries:,} entries; nnlib allows at most "
+                         f"{MAX_ENTRIES:,} ({MAX_ENTRIES * 8 // 10**6:,} MB in float64)")
+
+
+def plain(x):
+    """An ``np.matrix`` as the plain ``ndarray`` over the same memory; anything else as it is."""
+    return np.asarray(x) if isinstance(x, np.matrix) else x

@@ -1,8 +1,14 @@
 """Activation functions σ and their derivatives σ′, side by side.
 
 Each function takes ``z`` of any shape and returns an array of the same shape and
-dtype.  All are written so that |z| up to 1e3 (and beyond) gives finite values and
-no overflow warnings: exponentials are only ever taken of non-positive numbers.
+dtype.  All are written so that every finite z, up to the largest float (±1.8e308 in
+float64, ±3.4e38 in float32), gives finite values and no overflow warnings: exponentials
+are only ever taken of non-positive numbers, and z² is never formed where it could overflow.
+
+The module-level functions (``relu(z)``, ``softmax(z)``, …) check ``z`` like every public
+function: a float array (lists and Python numbers become float64; ``np.matrix`` becomes a
+plain array) with finite entries, else a ``TypeError``/``ValueError`` naming ``z``.  The
+table below holds the unchecked cores that layers call after validating their input once.
 
 The table :data:`ACTIVATIONS` looks each one up by name; :func:`get_activation`
 validates the name.  ``softmax`` acts on a whole row, so it has no elementwise
@@ -11,104 +17,121 @@ derivative — its backward pass is a Jacobian-vector product (:func:`softmax_ba
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, NamedTuple
 
 import numpy as np
 from scipy import special
 
-from ._checks import as_float_array, check_choice
+from ._checks import as_plain_array, check_choice, check_features
 
 _SQRT_2PI = np.sqrt(2.0 * np.pi)
 
 
 def _z(z):
-    """Accept a float array as it is (the fast path); lists and ints become float64."""
-    if type(z) is np.ndarray and z.dtype.char in "fd":
-        return z
-    return as_float_array(z, "z", allow_nonfinite=True)
+    """Validate ``z``: a float array with finite entries; lists and ints become float64."""
+    return as_plain_array(z, "z")
+
+
+def _public(core):
+    """The checked, module-level form of an activation core (same name without ``_``)."""
+    @functools.wraps(core)
+    def checked(z):
+        return core(_z(z))
+    checked.__name__ = checked.__qualname__ = core.__name__.lstrip("_")
+    return checked
 
 
 # --- identity:  σ(z) = z,  σ′(z) = 1 -----------------------------------------------
-def identity(z):
-    z = _z(z)
+def _identity(z):
     return z.copy()
 
 
-def identity_grad(z):
-    z = _z(z)
+def _identity_grad(z):
     return np.ones_like(z)
 
 
 # --- ReLU:  σ(z) = max(0, z),  σ′(z) = 1 if z > 0 else 0 (we take σ′(0) = 0) ------
-def relu(z):
-    z = _z(z)
+def _relu(z):
     return np.maximum(z, 0).astype(z.dtype, copy=False)
 
 
-def relu_grad(z):
-    z = _z(z)
+def _relu_grad(z):
     return (z > 0).astype(z.dtype)
 
 
 # --- sigmoid:  σ(z) = 1 / (1 + e^{-z}),  σ′(z) = σ(z)(1 − σ(z)) ---------------------
-def sigmoid(z):
-    z = _z(z)
+def _sigmoid(z):
     # expit evaluates e^{-|z|} internally, so it never overflows.
     return special.expit(z)
 
 
-def sigmoid_grad(z):
-    z = _z(z)
+def _sigmoid_grad(z):
     s = special.expit(z)
     return s * (1 - s)
 
 
 # --- tanh:  σ(z) = tanh(z),  σ′(z) = 1 − tanh²(z) -----------------------------------
-def tanh(z):
-    z = _z(z)
+def _tanh(z):
     return np.tanh(z)
 
 
-def tanh_grad(z):
-    z = _z(z)
+def _tanh_grad(z):
     t = np.tanh(z)
     return 1 - t * t
 
 
 # --- SiLU (swish):  σ(z) = z·sigmoid(z),  σ′(z) = s + z·s(1 − s) with s = sigmoid(z) -
-def silu(z):
-    z = _z(z)
+def _silu(z):
     return z * special.expit(z)
 
 
-def silu_grad(z):
-    z = _z(z)
+def _silu_grad(z):
     s = special.expit(z)
     return s + z * s * (1 - s)
 
 
 # --- GELU (exact):  σ(z) = z·Φ(z),  σ′(z) = Φ(z) + z·φ(z) --------------------------
 # Φ is the standard normal CDF (scipy.special.ndtr), φ its density.
-def gelu(z):
-    z = _z(z)
+def _gelu(z):
     return z * special.ndtr(z)
 
 
-def gelu_grad(z):
-    z = _z(z)
-    # exp(-z²/2) underflows to 0 for large |z| — harmless, and no warning is raised.
-    phi = np.exp(-0.5 * z * z) / z.dtype.type(_SQRT_2PI)
+def _gelu_grad(z):
+    # φ(z) = exp(−z²/2)/√(2π) is exactly 0 in floating point beyond |z| ≈ 39; clipping there
+    # keeps z² from overflowing (|z| > 1e154) without changing a single value.
+    zc = np.clip(z, -40, 40)
+    phi = np.exp(-0.5 * zc * zc) / z.dtype.type(_SQRT_2PI)
     return special.ndtr(z) + z * phi
 
 
 # --- softmax (over the last axis):  softmax(z)_k = e^{z_k − m} / Σ_j e^{z_j − m} ------
 # Subtracting the row maximum m changes nothing mathematically but keeps every
 # exponent ≤ 0, so e^{…} ≤ 1 can never overflow.
-def softmax(z):
-    z = _z(z)
-    shifted = z - np.max(z, axis=-1, keepdims=True)
+def _softmax(z):
+    with np.errstate(over="ignore"):
+        # Entries more than the float range below the row's maximum overflow to −inf here;
+        # e^{−inf} = 0 is the exact limit, so the warning would be noise.
+        shifted = z - np.max(z, axis=-1, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax(z):
+    """softmax over the last axis of ``z`` (at least 1-D, at least one entry per row)."""
+    z = _z(z)
+    if z.ndim == 0:
+        raise ValueError(f"z for softmax must have at least 1 dimension (a row of scores), "
+                         f"got shape {z.shape}")
+    return _softmax(check_features(z, "z"))
+
+
+identity, identity_grad = _public(_identity), _public(_identity_grad)
+relu, relu_grad = _public(_relu), _public(_relu_grad)
+sigmoid, sigmoid_grad = _public(_sigmoid), _public(_sigmoid_grad)
+tanh, tanh_grad = _public(_tanh), _public(_tanh_grad)
+silu, silu_grad = _public(_silu), _public(_silu_grad)
+gelu, gelu_grad = _public(_gelu), _public(_gelu_grad)
 
 
 def softmax_grad(z):
@@ -117,8 +140,43 @@ def softmax_grad(z):
 
 
 def softmax_backward(da, a):
-    """δ = J_softmaxᵀ · da for each row: ``delta = a * (da - sum(da * a, axis=-1))``."""
+    """δ = J_softmaxᵀ · da for each row: ``delta = a * (da - sum(da * a, axis=-1))``.
+
+    ``da`` = ∂L/∂a and the softmax output ``a`` must have the same shape and dtype.
+    """
+    a = _in_range(_z_named(a, "a"), "softmax", 0.0)
+    da = _same_as(_z_named(da, "da"), "da", a, "a")
+    return _softmax_backward(da, a)
+
+
+def _softmax_backward(da, a):
     return a * (da - np.sum(da * a, axis=-1, keepdims=True))
+
+
+def _z_named(x, name):
+    return as_plain_array(x, name)
+
+
+#: The range of each bounded activation's output: an ``a`` outside it cannot be σ(z).
+_OUTPUT_RANGE = {"softmax": 0.0, "sigmoid": 0.0, "tanh": -1.0}
+
+
+def _in_range(a, name, low):
+    """Refuse an ``a`` outside [low, 1]: it is not the output of the activation ``name``."""
+    if a.size and (a.min() < low or a.max() > 1):
+        raise ValueError(f"a must be the output of {name}, with entries in [{low:g}, 1], got "
+                         f"entries from {a.min():.3g} to {a.max():.3g}")
+    return a
+
+
+def _same_as(x, name, ref, ref_name):
+    """Refuse ``x`` unless it has ``ref``'s shape and dtype (no silent broadcasting)."""
+    if x.shape != ref.shape:
+        raise ValueError(f"{name} must have the shape of {ref_name} {ref.shape}, got shape {x.shape}")
+    if x.dtype != ref.dtype:
+        raise TypeError(f"{name} has dtype {x.dtype} but {ref_name} has dtype {ref.dtype}; "
+                        f"convert with {name}.astype(np.{ref.dtype.name})")
+    return x
 
 
 def _elementwise_backward(df):
@@ -147,33 +205,42 @@ class Activation(NamedTuple):
     use: str = ""
 
     def __call__(self, z):
-        return self.f(as_float_array(z, "z", allow_nonfinite=False))
+        z = _z(z)
+        if self.name == "softmax":
+            return softmax(z)
+        return self.f(z)
 
     def derivative(self, z):
         """σ′(z), elementwise (softmax raises: it is not elementwise)."""
-        return self.df(as_float_array(z, "z"))
+        return self.df(_z(z))
 
     def backward(self, da, z, a):
-        """δ = ∂L/∂z from ``da`` = ∂L/∂a, the layer input ``z`` and output ``a``."""
+        """δ = ∂L/∂z from ``da`` = ∂L/∂a, the layer input ``z`` and output ``a`` (one shape)."""
+        z = _z(z)
+        a = _same_as(_z_named(a, "a"), "a", z, "z")
+        if self.name in _OUTPUT_RANGE:
+            _in_range(a, self.name, _OUTPUT_RANGE[self.name])
+        da = _same_as(_z_named(da, "da"), "da", z, "z")
         return self.vjp(da, z, a)
 
 
 ACTIVATIONS = {
-    "identity": Activation("identity", identity, identity_grad, lambda da, z, a: da, colour="C7",
+    "identity": Activation("identity", _identity, _identity_grad, lambda da, z, a: da, colour="C7",
                            formula=r"$z$", use="regression outputs; no use in a hidden layer"),
-    "relu": Activation("relu", relu, relu_grad, lambda da, z, a: da * (z > 0), colour="C0",
+    "relu": Activation("relu", _relu, _relu_grad, lambda da, z, a: da * (z > 0), colour="C0",
                        formula=r"$\max(0, z)$", use="hidden layers of most CNNs and MLPs"),
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_grad, lambda da, z, a: da * (a * (1 - a)),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_grad, lambda da, z, a: da * (a * (1 - a)),
                           colour="C3", formula=r"$1/(1+e^{-z})$",
                           use="binary outputs (a probability); gates"),
-    "tanh": Activation("tanh", tanh, tanh_grad, lambda da, z, a: da * (1 - a * a), colour="C4",
+    "tanh": Activation("tanh", _tanh, _tanh_grad, lambda da, z, a: da * (1 - a * a), colour="C4",
                        formula=r"$\tanh z$", use="RNNs (LSTM and GRU states)"),
-    "silu": Activation("silu", silu, silu_grad, _elementwise_backward(silu_grad), colour="C2",
+    "silu": Activation("silu", _silu, _silu_grad, _elementwise_backward(_silu_grad), colour="C2",
                        formula=r"$z\,\mathrm{sigmoid}(z)$",
                        use="EfficientNet; LLaMA (inside its SwiGLU feed-forward)"),
-    "gelu": Activation("gelu", gelu, gelu_grad, _elementwise_backward(gelu_grad), colour="C1",
+    "gelu": Activation("gelu", _gelu, _gelu_grad, _elementwise_backward(_gelu_grad), colour="C1",
                        formula=r"$z\,\Phi(z)$", use="transformers such as GPT and BERT"),
-    "softmax": Activation("softmax", softmax, softmax_grad, lambda da, z, a: softmax_backward(da, a)),
+    "softmax": Activation("softmax", _softmax, softmax_grad,
+                          lambda da, z, a: _softmax_backward(da, a)),
 }
 
 

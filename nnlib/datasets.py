@@ -41,7 +41,13 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from nnlib._checks import as_float_array, check_choice, check_dtype, check_float, check_int, check_rng
+from nnlib._checks import (MAX_ENTRIES, as_plain_array, check_choice, check_dtype, check_float,
+                           check_int, check_rng, check_samples, plain)
+
+#: Most samples a generator makes (far above any chapter; beyond it memory would run out).
+MAX_SAMPLES = MAX_ENTRIES // 10
+#: Largest noise std (the data live in [−1.5, 1.5]; beyond this they are pure noise).
+MAX_NOISE = 1e6
 
 __all__ = ["make_sine", "make_step", "make_abs", "make_bumpy", "make_moons", "make_circles",
            "make_spirals", "make_xor", "true_function", "train_val_split", "load_dataset",
@@ -89,16 +95,23 @@ def true_function(name: str) -> Callable[[np.ndarray], np.ndarray]:
     f = _TARGETS[name]
 
     def target(x):
-        return f(as_float_array(x, "x"))
+        return f(as_plain_array(x, "x"))
 
     target.__name__ = f"true_function_{name}"
     target.__doc__ = f"The noise-free {name!r} target f(x) (elementwise, shape of x)."
     return target
 
 
+def _check_n(n, minimum):
+    n = check_int(n, "n", minimum=minimum)
+    if n > MAX_SAMPLES:
+        raise ValueError(f"n must be <= {MAX_SAMPLES:,} samples, got {n:,}")
+    return n
+
+
 def _make_regression(name, n, noise, seed, dtype):
-    n = check_int(n, "n", minimum=1)
-    noise = check_float(noise, "noise", low=0.0)
+    n = _check_n(n, 1)
+    noise = check_float(noise, "noise", low=0.0, high=MAX_NOISE)
     rng = check_rng(seed, "seed")
     dtype = check_dtype(dtype)
     X = rng.uniform(-1.0, 1.0, size=(n, 1))                         # (n, 1)
@@ -146,8 +159,8 @@ def _finish(parts, noise, rng, dtype):
 
 
 def _classification_args(n, noise, seed, dtype, k):
-    n = check_int(n, "n", minimum=k)
-    noise = check_float(noise, "noise", low=0.0)
+    n = _check_n(n, k)
+    noise = check_float(noise, "noise", low=0.0, high=MAX_NOISE)
     return n, noise, check_rng(seed, "seed"), check_dtype(dtype)
 
 
@@ -228,8 +241,12 @@ def train_val_split(X, y, val_fraction=0.25, seed=0) -> Dataset:
 
     X (n, d), y (n, …) with the same n.  Not stratified.  Returns a :class:`Dataset`.
     """
-    X = as_float_array(X, "X", ndim=2)
-    y = np.asarray(y)
+    X = check_samples(as_plain_array(X, "X", ndim=2), "X")
+    y = np.asarray(plain(y))
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"y must be numeric labels or targets, got dtype {y.dtype}")
+    if y.dtype.kind == "f":
+        as_plain_array(y, "y")   # float targets: finite
     if y.ndim == 0 or y.shape[0] != X.shape[0]:
         raise ValueError(f"X and y must have the same number of rows, got X with {X.shape[0]} "
                          f"and y of shape {y.shape}")

@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, check_float
+import contextlib
+import numbers
+
+from ._checks import as_float_array, as_plain_array, check_float
 
 THRESHOLD = 1e-6
 ATOL = 1e-8
@@ -39,52 +42,100 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     should read ``x`` — typically ``x`` is a parameter the model holds, e.g.
     ``numerical_gradient(lambda: loss(net), net.params["W1"])``.  ``f`` may also take
     ``x`` as its argument: ``numerical_gradient(lambda x: np.sum(x**2), x)``.
+    Any memory layout works (C- or Fortran-ordered, strided views); a read-only ``x`` works
+    when ``f`` takes ``x`` as its argument (it gets a writable copy) or when ``x`` may be
+    made writable for the duration of the check.  ``x`` is always left as it was.
     Returns an array of ``x``'s shape, in float64.
     """
+    if isinstance(x, np.matrix):
+        x = np.asarray(x)   # same memory; a matrix's * would be the matrix product
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(f"x must be a float ndarray (perturbed in place), got {type(x).__name__}"
                         + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
+    as_float_array(x, "x")  # float32/float64 and finite
+    if x.size == 0:
+        raise ValueError(f"x needs at least one entry to differentiate, got shape {x.shape}")
     eps = check_float(eps, "eps", low=0.0, low_inclusive=False)
     if not callable(f):
         raise TypeError(f"f must be callable (a function returning the scalar loss), got {f!r}")
-    call = _caller(f, x)
+    takes_x = _takes_x(f)
+    if takes_x and not x.flags.writeable:
+        x = x.copy()          # f sees the perturbed copy; the caller's x is never written
     grad = np.zeros(x.shape, dtype=np.float64)
-    flat = x.reshape(-1)  # a view: writing to it perturbs x
-    if not np.shares_memory(flat, x):
-        raise ValueError("x must be contiguous so it can be perturbed in place")
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
-        f_plus = call()
-        flat[i] = old - eps
-        f_minus = call()
-        flat[i] = old
-        grad.reshape(-1)[i] = (f_plus - f_minus) / (2 * eps)
+    with _writable(x):
+        call = _caller(f, x, takes_x)
+        for i in np.ndindex(x.shape):   # index by position: no flat view, any strides
+            old = x[i]
+            try:
+                x[i] = old + eps
+                f_plus = call()
+                x[i] = old - eps
+                f_minus = call()
+            finally:
+                x[i] = old
+            grad[i] = (f_plus - f_minus) / (2 * eps)
+    if not np.isfinite(grad).all():
+        raise ValueError(f"f changes by more than the float range between x ± eps "
+                         f"(eps={eps:g}); the numerical gradient is not finite")
     return grad
 
 
-def _caller(f, x):
+@contextlib.contextmanager
+def _writable(x):
+    """Let ``x`` be perturbed in place for a moment, then restore its read-only flag."""
+    if x.flags.writeable:
+        yield
+        return
+    try:
+        x.flags.writeable = True
+    except ValueError as exc:
+        raise ValueError("x is read-only and its memory cannot be made writable, so it cannot "
+                         "be perturbed in place; pass a copy that f reads, or an f that takes "
+                         "x as its argument") from exc
+    try:
+        yield
+    finally:
+        x.flags.writeable = False
+
+
+def _takes_x(f) -> bool:
     import inspect
 
     try:
-        n_args = len(inspect.signature(f).parameters)
+        return len(inspect.signature(f).parameters) > 0
     except (TypeError, ValueError):
-        n_args = 0
+        return False
+
+
+def _caller(f, x, takes_x):
     def call():
-        value = f() if n_args == 0 else f(x)
+        value = f(x) if takes_x else f()
         if np.ndim(value) != 0:
             raise TypeError(f"f must return a scalar (the loss), got shape {np.shape(value)}")
-        return float(value)
+        if isinstance(value, np.ndarray):
+            value = value[()]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"f must return a real number (the loss), got {value!r}")
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError(f"f returned {value} while x was perturbed by ±eps; the loss "
+                             "must be finite near x")
+        return value
 
     return call
 
 
 def relative_error(analytic, numeric) -> float:
     """‖a − n‖ / max(‖a‖ + ‖n‖, 1e-300): scale-free, 0 when both are exactly zero."""
-    a = as_float_array(analytic, "analytic").astype(np.float64)
-    n = as_float_array(numeric, "numeric").astype(np.float64)
+    a = as_plain_array(analytic, "analytic").astype(np.float64)
+    n = as_plain_array(numeric, "numeric").astype(np.float64)
     if a.shape != n.shape:
         raise ValueError(f"analytic and numeric must have the same shape, got {a.shape} and {n.shape}")
+    big = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(n), initial=0.0))
+    if big > 1e150:
+        # The ratio is scale-free; a power-of-two scale is exact and keeps ‖·‖² from overflowing.
+        scale = 2.0 ** -np.frexp(big)[1]
+        a, n = a * scale, n * scale
     denom = max(np.linalg.norm(a) + np.linalg.norm(n), 1e-300)
     return float(np.linalg.norm(a - n) / denom)
 
@@ -134,11 +185,13 @@ def check_gradients(f, params: dict, grads: dict, eps: float = 1e-6,
     result = GradCheck(threshold=check_float(threshold, "threshold", low=0.0, low_inclusive=False))
     for name, p in params.items():
         if name not in grads:
-            raise ValueError(f"grads has no entry for parameter {name!r}; it has {sorted(grads)}")
+            raise ValueError(f"grads has no entry for params[{name!r}]; grads has the keys "
+                             f"{list(grads)}")
         if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
             raise TypeError(f"params[{name!r}] must be a float ndarray (perturbed in place), got "
                             f"{type(p).__name__}")
-        g = as_float_array(grads[name], f"grads[{name!r}]")
+        p = np.asarray(p)   # an np.matrix as the plain array it holds (same memory)
+        g = as_plain_array(grads[name], f"grads[{name!r}]")
         if g.shape != p.shape:
             raise ValueError(f"grads[{name!r}] must have shape {p.shape} like params[{name!r}], "
                              f"got {g.shape}")

@@ -17,7 +17,7 @@ import functools
 
 import numpy as np
 
-from ._checks import check_choice, check_dtype, check_float, check_int, check_rng
+from ._checks import check_choice, check_dtype, check_float, check_int, check_rng, check_size
 
 
 def _fans(shape):
@@ -27,6 +27,7 @@ def _fans(shape):
         raise ValueError(f"shape must be a tuple (h_l, h_prev), got {shape!r}")
     fan_out = check_int(shape[0], "shape[0] (h_l)")
     fan_in = check_int(shape[1], "shape[1] (h_prev)")
+    check_size(fan_out * fan_in, "shape", (fan_out, fan_in))
     return fan_in, fan_out
 
 

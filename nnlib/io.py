@@ -9,6 +9,12 @@ contains an object array is refused instead of being unpickled.
 
 Both functions add the ``.npz`` suffix when it is missing (as ``numpy.savez`` does), so
 ``save_params("model", p)`` and ``load_params("model")`` refer to the same file.
+
+The archive is written in exactly ``np.savez``'s format (``np.lib.format.write_array`` with
+``allow_pickle=False`` for each member) rather than by calling ``np.savez``, whose own
+arguments ``file`` and ``allow_pickle`` could not be used as parameter names.  Errors name
+the file the learner asked for: a missing folder, a path that is a folder, or a corrupt
+archive (which is closed before the error is raised) never mention a temporary file.
 """
 
 from __future__ import annotations
@@ -40,6 +46,12 @@ def save_params(path, params: Mapping) -> Path:
     (dtype and shape are kept exactly).  Returns the path written.
     """
     path = _npz_path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot save to {str(path)!r}: the folder {str(folder)!r} does "
+                                "not exist; create it first (e.g. Path(folder).mkdir(parents=True))")
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot save to {str(path)!r}: it is a folder; pass a file name")
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a dict of arrays such as net.params, "
                         f"got {type(params).__name__}")
@@ -66,6 +78,10 @@ def _write_npz(path: Path, arrays: dict) -> None:
                 with zf.open(k + ".npy", "w", force_zip64=True) as member:
                     np.lib.format.write_array(member, arr, allow_pickle=False)
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        # Name the file the learner asked for, not our temporary one.
+        raise OSError(exc.errno, f"cannot save to {str(path)!r}: {exc.strerror}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -80,23 +96,32 @@ def load_params(path) -> dict:
     path = _npz_path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no parameter file at {str(path)!r}")
-    try:
-        npz = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        # np.load treats anything that is not npy/npz as a possible pickle and refuses it.
-        raise ValueError(f"{str(path)!r} is not an .npz archive of arrays; "
-                         "save parameters with save_params") from exc
-    if not isinstance(npz, np.lib.npyio.NpzFile):
-        raise ValueError(f"{str(path)!r} holds a single .npy array, not an .npz archive of "
-                         "named parameters; save with save_params")
-    with npz:
-        return {k: _read_member(npz, k, path) for k in npz.files}
+    # We open the file ourselves so that it is closed whatever np.load raises.
+    with open(path, "rb") as fh:
+        try:
+            npz = np.load(fh, allow_pickle=False)
+        except Exception as exc:  # noqa: BLE001 — ValueError, BadZipFile, EOFError, … on damage
+            # np.load treats anything that is not npy/npz as a possible pickle and refuses it;
+            # a damaged zip raises BadZipFile, an empty file EOFError.
+            raise ValueError(f"{str(path)!r} is not an .npz archive of arrays (or it is "
+                             "damaged); save parameters with save_params") from exc
+        if not isinstance(npz, np.lib.npyio.NpzFile):
+            raise ValueError(f"{str(path)!r} holds a single .npy array, not an .npz archive of "
+                             "named parameters; save with save_params")
+        with npz:
+            return {k: _read_member(npz, k, path) for k in npz.files}
 
 
 def _read_member(npz, key: str, path: Path) -> np.ndarray:
     try:
         return npz[key]
     except ValueError as exc:
+        if "pickle" not in str(exc):
+            raise ValueError(f"{str(path)!r} is damaged: the array under key {key!r} cannot be "
+                             f"read ({exc})") from exc
         raise ValueError(f"{str(path)!r} contains an object array under key {key!r}; "
                          "refusing to unpickle it (unpickling can run arbitrary code). "
                          "Only plain numeric arrays can be loaded.") from exc
+    except Exception as exc:  # noqa: BLE001 — numpy's header parser raises many kinds on damage
+        raise ValueError(f"{str(path)!r} is damaged: the array under key {key!r} cannot be "
+                         f"read ({type(exc).__name__}: {exc})") from exc

@@ -25,6 +25,17 @@ rescaled by 1/√v̂.  For plain SGD it equals an L2 penalty of strength λ in t
 State (velocities, moments, step count) lives in the optimizer, keyed by parameter name, in
 the parameter's dtype: float32 parameters stay float32.  Use a fresh optimizer (or
 ``reset()``) for a new network.
+
+A step is all or nothing: every check (keys, shapes, dtypes, finiteness, writable
+parameters, an update that would overflow) runs and every new value is computed before
+anything is written, so a step that raises leaves the parameters, the state and the step
+count exactly as they were.
+
+PyTorch: ``SGD`` equals ``torch.optim.SGD`` (its ``weight_decay`` too, for the weights);
+``Momentum`` equals ``SGD(momentum=β)`` without decay, but its decay is decoupled (λW is not
+fed into v); ``Adam(weight_decay=λ)`` is ``torch.optim.AdamW`` with biases, γ and β in a
+group with weight_decay=0 — not ``torch.optim.Adam(weight_decay)``, which adds λW to g.
+See docs/CONVENTIONS.md.
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from collections.abc import Mapping, MutableMapping
 
 import numpy as np
 
-from nnlib._checks import as_float_array, check_float
+from nnlib._checks import as_plain_array, check_float
 from nnlib.regularizers import is_weight
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam"]
@@ -74,17 +85,34 @@ class Optimizer:
         are checked (speed); :func:`nnlib.training.train` checks their finiteness itself.
         """
         pairs = _check_params_and_grads(params, grads)
-        self._check_state(pairs)  # all checks before any update: a failed step changes nothing
-        self.t += 1
-        for name, (W, g) in pairs.items():
-            g = g.astype(W.dtype, copy=False)
-            u = self._direction(name, W, g)
-            if self.weight_decay and is_weight(name):
-                # Uses W before this step's update: W ← W − η(u + λW).
-                u = u + self.weight_decay * W
-            W -= self.lr * u
+        self._check_state(pairs)
+        # Compute every new value first, write afterwards: a failed step changes nothing.
+        t = self.t + 1
+        new = {}
+        with np.errstate(over="raise", invalid="raise"):
+            for name, (W, g) in pairs.items():
+                g = g.astype(W.dtype, copy=False)
+                try:
+                    u, state = self._direction(name, W, g, t)
+                    if self.weight_decay and is_weight(name):
+                        # Uses W before this step's update: W ← W − η(u + λW).
+                        u = u + self.weight_decay * W
+                    new[name] = (W - self.lr * u, state)
+                except FloatingPointError as exc:
+                    raise ValueError(f"the update of params[{name!r}] overflows {W.dtype} "
+                                     f"(grads[{name!r}] up to {np.max(np.abs(g)):.1e}, "
+                                     f"lr={self.lr:g}); nothing was changed — lower lr or "
+                                     "check the gradients") from exc
+        for name, (W_new, state) in new.items():
+            pairs[name][0][...] = W_new
+            self.state.setdefault(name, {}).update(state)
+        self.t = t
 
-    def _direction(self, name: str, W: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def _direction(self, name: str, W: np.ndarray, g: np.ndarray, t: int):
+        """Return ``(u, state)``: the step direction and the NEW state arrays for ``name``.
+
+        Must not modify the optimizer's current state (the step may still be refused).
+        """
         raise NotImplementedError
 
     def _check_state(self, pairs) -> None:
@@ -99,11 +127,12 @@ class Optimizer:
                         "(or call .reset()) for a new network")
 
     def _buffer(self, name: str, key: str, W: np.ndarray) -> np.ndarray:
-        """The zero-initialised state array ``key`` for parameter ``name`` (shape/dtype of W)."""
-        slot = self.state.setdefault(name, {})
-        if key not in slot:
-            slot[key] = np.zeros_like(W)
-        return slot[key]
+        """The state array ``key`` for parameter ``name``, zeros (shape/dtype of W) at first.
+
+        Read only: ``_direction`` returns new arrays instead of updating this one.
+        """
+        buf = self.state.get(name, {}).get(key)
+        return np.zeros_like(W) if buf is None else buf
 
     def _repr_args(self) -> str:
         return f"lr={self.lr:g}" + (f", weight_decay={self.weight_decay:g}"
@@ -134,8 +163,8 @@ def _check_params_and_grads(params, grads) -> dict[str, tuple[np.ndarray, np.nda
             # The update is in place, so a list or a scalar could never be changed.
             raise TypeError(f"params[{k!r}] must be a numpy array (updated in place), "
                             f"got {type(W).__name__}")
-        W = as_float_array(W, f"params[{k!r}]")
-        g = as_float_array(grads[k], f"grads[{k!r}]")
+        W = _writable(as_plain_array(W, f"params[{k!r}]"), k)
+        g = as_plain_array(grads[k], f"grads[{k!r}]")
         if g.shape != W.shape:
             raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}], {W.shape}, "
                              f"got shape {g.shape}")
@@ -155,11 +184,19 @@ def _pair_trusted(params, grads) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     pairs = {}
     for k, W in params.items():
         g = grads[k]
+        _writable(W, k)
         if g.shape != W.shape:
             raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}], {W.shape}, "
                              f"got shape {g.shape}")
         pairs[k] = (W, g)
     return pairs
+
+
+def _writable(W: np.ndarray, k) -> np.ndarray:
+    if not W.flags.writeable:
+        raise ValueError(f"params[{k!r}] is read-only, so it cannot be updated in place; "
+                         f"pass a writable array (e.g. params[{k!r}].copy())")
+    return W
 
 
 class SGD(Optimizer):
@@ -168,8 +205,8 @@ class SGD(Optimizer):
     def __init__(self, lr: float, weight_decay: float = 0.0):
         super().__init__(lr, weight_decay)
 
-    def _direction(self, name, W, g):
-        return g
+    def _direction(self, name, W, g, t):
+        return g, {}
 
 
 class Momentum(Optimizer):
@@ -186,11 +223,9 @@ class Momentum(Optimizer):
         super().__init__(lr, weight_decay)
         self.beta = check_float(beta, "beta", low=0.0, high=1.0, high_inclusive=False)
 
-    def _direction(self, name, W, g):
-        v = self._buffer(name, "v", W)
-        v *= self.beta
-        v += g
-        return v
+    def _direction(self, name, W, g, t):
+        v = self.beta * self._buffer(name, "v", W) + g
+        return v, {"v": v}
 
     def _repr_args(self):
         return super()._repr_args() + f", beta={self.beta:g}"
@@ -214,16 +249,12 @@ class Adam(Optimizer):
         self.beta2 = check_float(beta2, "beta2", low=0.0, high=1.0, high_inclusive=False)
         self.eps = check_float(eps, "eps", low=0.0, low_inclusive=False)
 
-    def _direction(self, name, W, g):
-        m = self._buffer(name, "m", W)
-        v = self._buffer(name, "v", W)
-        m *= self.beta1
-        m += (1 - self.beta1) * g
-        v *= self.beta2
-        v += (1 - self.beta2) * np.square(g)
-        m_hat = m / (1 - self.beta1 ** self.t)
-        v_hat = v / (1 - self.beta2 ** self.t)
-        return m_hat / (np.sqrt(v_hat) + self.eps)
+    def _direction(self, name, W, g, t):
+        m = self.beta1 * self._buffer(name, "m", W) + (1 - self.beta1) * g
+        v = self.beta2 * self._buffer(name, "v", W) + (1 - self.beta2) * np.square(g)
+        m_hat = m / (1 - self.beta1 ** t)
+        v_hat = v / (1 - self.beta2 ** t)
+        return m_hat / (np.sqrt(v_hat) + self.eps), {"m": m, "v": v}
 
     def _repr_args(self):
         return (super()._repr_args()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib._checks import as_float_array, check_float
+from nnlib._checks import as_plain_array, check_bool, check_float
 
 __all__ = ["is_weight", "l2_penalty", "l2_grad", "l1_penalty", "l1_grad"]
 
@@ -40,13 +40,17 @@ def _checked(params, lam) -> tuple[dict, float]:
         raise TypeError(f"params must be a dict such as {{'W1': array, 'b1': array}}, "
                         f"got {type(params).__name__}")
     lam = check_float(lam, "lam", low=0.0)
-    arrays = {k: as_float_array(v, f"params[{k!r}]") for k, v in params.items()}
+    for k in params:
+        if not isinstance(k, str):
+            raise TypeError(f"params keys must be parameter names such as 'W1', got {k!r}")
+    arrays = {k: as_plain_array(v, f"params[{k!r}]") for k, v in params.items()}
     return arrays, lam
 
 
 def l2_penalty(params: dict, lam: float, include_biases: bool = False) -> float:
     """R = (λ/2) · Σ ‖W‖²_F over the penalised parameters.  Returns a Python float."""
     params, lam = _checked(params, lam)
+    include_biases = check_bool(include_biases, "include_biases")
     total = sum(float(np.sum(np.square(v, dtype=np.float64)))
                 for k, v in params.items() if _is_penalised(k, include_biases))
     return 0.5 * lam * total
@@ -55,6 +59,7 @@ def l2_penalty(params: dict, lam: float, include_biases: bool = False) -> float:
 def l2_grad(params: dict, lam: float, include_biases: bool = False) -> dict:
     """dR/dW = λ W for penalised keys, zeros elsewhere; same keys, shapes and dtypes as params."""
     params, lam = _checked(params, lam)
+    include_biases = check_bool(include_biases, "include_biases")
     return {k: (lam * v).astype(v.dtype, copy=False) if _is_penalised(k, include_biases)
             else np.zeros_like(v)
             for k, v in params.items()}
@@ -63,6 +68,7 @@ def l2_grad(params: dict, lam: float, include_biases: bool = False) -> dict:
 def l1_penalty(params: dict, lam: float, include_biases: bool = False) -> float:
     """R = λ · Σ |W| over the penalised parameters.  Returns a Python float."""
     params, lam = _checked(params, lam)
+    include_biases = check_bool(include_biases, "include_biases")
     total = sum(float(np.sum(np.abs(v), dtype=np.float64))
                 for k, v in params.items() if _is_penalised(k, include_biases))
     return lam * total
@@ -71,6 +77,7 @@ def l1_penalty(params: dict, lam: float, include_biases: bool = False) -> float:
 def l1_grad(params: dict, lam: float, include_biases: bool = False) -> dict:
     """dR/dW = λ · sign(W) for penalised keys (0 where W == 0), zeros elsewhere."""
     params, lam = _checked(params, lam)
+    include_biases = check_bool(include_biases, "include_biases")
     return {k: (lam * np.sign(v)).astype(v.dtype, copy=False) if _is_penalised(k, include_biases)
             else np.zeros_like(v)
             for k, v in params.items()}

@@ -5,6 +5,7 @@ Backward:  δ = ∂L/∂z = ∂L/∂a ⊙ σ′(z)   (softmax: a Jacobian-vector
 
 from __future__ import annotations
 
+from .._checks import check_samples, plain
 from ..activations import get_activation
 from .base import Layer
 
@@ -20,13 +21,16 @@ class ActivationLayer(Layer):
     def name(self):
         return self.activation.name
 
+    def _check_input(self, z):
+        return check_samples(super()._check_input(plain(z)), "x")
+
     def _forward(self, z, train, rng):
         a = self.activation.f(z)
         return a, (z, a)
 
     def _backward(self, da, cache, need_dx=True):
         z, a = cache
-        return self.activation.vjp(da, z, a), {}
+        return self.activation.vjp(plain(da), z, a), {}
 
 
     def __repr__(self):

@@ -16,13 +16,19 @@ Backward (training), with g = dout ⊙ γ:
     dz = (1/√(σ² + ε)) · (g − mean(g, axis=0) − ẑ ⊙ mean(g ⊙ ẑ, axis=0))
 
 The two subtracted means are there because μ and σ² themselves depend on every z.
+
+PyTorch (``nn.BatchNorm1d``) uses the same momentum 0.1 and ε = 1e-5 and the same training
+outputs, but averages the *unbiased* variance σ²·n/(n − 1) into its running variance; we
+average the biased σ² the text defines, so evaluation outputs differ slightly
+(docs/CONVENTIONS.md gives the exact relation).  Every input needs n >= 1 samples, and
+training needs n >= 2.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_float
+from .._checks import check_float, check_int, check_samples, check_size, plain
 from .normalization import Normalization
 
 
@@ -30,11 +36,15 @@ class BatchNorm(Normalization):
     """Normalise each of ``h`` features over the batch; ``params`` are ``gamma`` and ``beta``."""
 
     def __init__(self, h: int, eps: float = 1e-5, momentum: float = 0.1, dtype=np.float64):
+        check_size(check_int(h, "h"), "h", h)
         super().__init__(h, eps, dtype)
         self.momentum = check_float(momentum, "momentum", low=0.0, high=1.0)
         # Running statistics are state, not parameters: no gradient, not touched by optimisers.
         self.running_mean = np.zeros_like(self.params["beta"])
         self.running_var = np.ones_like(self.params["gamma"])
+
+    def _check_input(self, z):
+        return check_samples(super()._check_input(plain(z)), "x")
 
     def _forward(self, z, train, rng):
         if train:
@@ -57,6 +67,7 @@ class BatchNorm(Normalization):
 
     def _backward(self, dout, cache, need_dx=True):
         z_hat, inv_std, train = cache
+        dout = plain(dout)
         grads = {"gamma": np.sum(dout * z_hat, axis=0), "beta": np.sum(dout, axis=0)}
         g = dout * self.params["gamma"]
         if not train:  # μ and σ² were constants

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, check_dtype, check_int, check_rng
+from .._checks import (as_plain_array, check_bool, check_dtype, check_int, check_rng,
+                       check_samples, check_size, plain)
 from ..initializers import get_initializer
 from .base import Layer
 
@@ -23,10 +24,13 @@ class Dense(Layer):
 
     def __init__(self, W, b=None):
         super().__init__()
-        W = as_float_array(W, "W", ndim=2)
+        W = as_plain_array(W, "W", ndim=2)
+        if 0 in W.shape:
+            raise ValueError(f"W must have at least one row (unit) and one column (input), "
+                             f"got shape {W.shape}")
         self.params["W"] = W
         if b is not None:
-            b = as_float_array(b, "b", ndim=1)
+            b = as_plain_array(b, "b", ndim=1)
             if b.shape != (W.shape[0],):
                 raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
             if b.dtype != W.dtype:
@@ -38,6 +42,8 @@ class Dense(Layer):
         """A new layer mapping ``h_prev`` features to ``h``, weights from the initialiser ``init``."""
         h_prev, h = check_int(h_prev, "h_prev"), check_int(h, "h")
         dtype = check_dtype(dtype)
+        bias = check_bool(bias, "bias")
+        check_size(h * h_prev, "W of shape (h, h_prev) =", (h, h_prev))
         if isinstance(init, str):
             init = get_initializer(init)
         elif not callable(init):
@@ -51,7 +57,7 @@ class Dense(Layer):
         return h_prev, h
 
     def _check_input(self, x):
-        x = super()._check_input(x)
+        x = check_samples(super()._check_input(plain(x)), "x")
         if x.shape[1] != self.params["W"].shape[1]:
             raise ValueError(f"a_prev must have {self.params['W'].shape[1]} columns (W has shape "
                              f"{self.params['W'].shape}), got shape {x.shape}")
@@ -64,6 +70,7 @@ class Dense(Layer):
         return z, a_prev
 
     def _backward(self, delta, a_prev, need_dx=True):
+        delta = plain(delta)
         grads = {"W": delta.T @ a_prev}                       # (h, h_prev)
         if "b" in self.params:
             grads["b"] = delta.sum(axis=0)                    # (h,)

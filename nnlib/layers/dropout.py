@@ -12,7 +12,7 @@ the point of the "inverted" form.  The mode is the explicit ``train`` argument.
 from __future__ import annotations
 
 
-from .._checks import check_float, check_rng
+from .._checks import check_float, check_rng, check_samples, plain
 from .base import Layer
 
 
@@ -22,6 +22,9 @@ class Dropout(Layer):
     def __init__(self, p: float):
         super().__init__()
         self.p = check_float(p, "p (dropout probability)", low=0.0, high=1.0, high_inclusive=False)
+
+    def _check_input(self, a):
+        return check_samples(super()._check_input(plain(a)), "x")
 
     def _forward(self, a, train, rng):
         if not train or self.p == 0.0:
@@ -35,6 +38,7 @@ class Dropout(Layer):
 
     def _backward(self, dout, cache, need_dx=True):
         (mask,) = cache                       # None in evaluation mode: nothing was dropped
+        dout = plain(dout)
         return (dout if mask is None else dout * mask), {}
 
     def __repr__(self):

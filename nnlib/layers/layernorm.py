@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_int, check_samples, check_size, plain
 from .normalization import Normalization
 
 
 class LayerNorm(Normalization):
     """Normalise each row over its ``h`` features; ``params`` are ``gamma`` and ``beta``."""
+
+    def __init__(self, h: int, eps: float = 1e-5, dtype=np.float64):
+        check_size(check_int(h, "h"), "h", h)
+        super().__init__(h, eps, dtype)
+
+    def _check_input(self, z):
+        return check_samples(super()._check_input(plain(z)), "x")
 
     def _forward(self, z, train, rng):
         mu = z.mean(axis=1, keepdims=True)                   # (n, 1)
@@ -31,6 +39,7 @@ class LayerNorm(Normalization):
 
     def _backward(self, dout, cache, need_dx=True):
         z_hat, inv_std = cache
+        dout = plain(dout)
         grads = {"gamma": np.sum(dout * z_hat, axis=0), "beta": np.sum(dout, axis=0)}
         g = dout * self.params["gamma"]
         dz = inv_std * (g - g.mean(axis=1, keepdims=True)

@@ -103,8 +103,10 @@ stable_sigmoid = Exercise(
     cases=_stable_cases,
     rtol=1e-12, scale_atol=0.0, atol=0.0,
     mistakes=[
-        Mistake("naive", "np.exp overflowed: for z = −1000, e^(−z) = e^1000 is too large. Use "
-                         "e^z / (1 + e^z) where z < 0, so the exponent is never positive.",
+        Mistake("naive", "np.exp overflowed: for z = −1000, e^(−z) = e^1000 is too large for a float "
+                         "(NumPy warns, gives inf, and 1/(1 + inf) happens to round to 0 — in "
+                         "other formulas inf becomes nan). Use e^z / (1 + e^z) where z < 0, so the "
+                         "exponent is never positive.",
                 lambda z: 1 / (1 + np.exp(-z)), raises=FloatingPointError, match="overflow"),
         Mistake("naive-other-form", "np.exp overflowed: e^z / (1 + e^z) is only safe where z < 0; "
                                     "for z ≥ 0 use 1 / (1 + e^(−z)).",

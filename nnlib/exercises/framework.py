@@ -335,16 +335,12 @@ class Exercise(_Hints):
         if isinstance(exc, NotImplementedError):
             return self._fb(NOT_ATTEMPTED, "not attempted yet — replace `raise NotImplementedError` "
                                            "with your code, then run this cell again.")
-        for mistake in self.mistakes:
-            if mistake.raises is not None and isinstance(exc, mistake.raises) \
-                    and (mistake.match in str(exc) if mistake.match else True) \
-                    and self._fails_first_at(mistake, exc, cases, i):
-                return self._fb(MISTAKE, f"{mistake.message} ({self._case_text(cases[i], bare=True)}.)",
-                                mistake.key)
         if isinstance(exc, FloatingPointError):
             # Right values computed with an overflow in between (np.where runs both branches)?
+            # Checked before the catalogue, which would name the very fix the learner wrote.
             outcome = self._run(fn, cases[i].args, errstate={"all": "ignore"})
-            if not isinstance(outcome, BaseException) and self._verdict(outcome[0], cases[i]) is None:
+            if not isinstance(outcome, BaseException) and self._verdict(outcome[0], cases[i]) is None \
+                    and _uses_where(fn):
                 return self._fb(MISTAKE, "your values are right, but computing them hit a "
                                          f"floating-point problem ({exc}) {self._case_text(cases[i], bare=True)}: "
                                          "NumPy warns about it, and in float32 or another formula it "
@@ -353,6 +349,12 @@ class Exercise(_Hints):
                                          "only on the entries where it is safe (z[mask]), or wrap the "
                                          "line in `with np.errstate(over='ignore'):` if the inf is "
                                          "harmless.", "warns")
+        for mistake in self.mistakes:
+            if mistake.raises is not None and isinstance(exc, mistake.raises) \
+                    and (mistake.match in str(exc) if mistake.match else True) \
+                    and self._fails_first_at(mistake, exc, cases, i):
+                return self._fb(MISTAKE, f"{mistake.message} ({self._case_text(cases[i], bare=True)}.)",
+                                mistake.key)
         return self._fb(ERROR, f"{_describe_exception(exc)} {self._case_text(cases[i], bare=True)}.")
 
     def _fails_first_at(self, mistake, exc, cases, i) -> bool:
@@ -659,6 +661,14 @@ def _describe(v) -> str:
     if isinstance(v, float):
         return f"{v:.6g}"
     return repr(v)
+
+
+def _uses_where(fn) -> bool:
+    """Does the learner's code call np.where (which evaluates both branches)?"""
+    try:
+        return "where(" in inspect.getsource(fn)
+    except (OSError, TypeError):
+        return True
 
 
 def _describe_exception(exc) -> str:

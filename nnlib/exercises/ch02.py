@@ -102,6 +102,7 @@ def _softmax_cases(rng):
              "huge logits"),
         Case((np.array([[-1000.0, -1001.0, -999.0, -1003.0], [3.0, 1.0, 0.0, -2.0],
                         [0.0, 1.0, 2.0, 800.0]]),), "a row far below the others"),
+        Case((np.array([[1500.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, -1500.0]]),), "one huge logit"),
     ]
 
 
@@ -162,6 +163,22 @@ def choose_head_solution(task):
     return TASKS[task]
 
 
+ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid"}
+
+
+def _head_judge(answer, args):
+    """Names are compared without case or spaces; "linear" is another name for identity."""
+    (task,) = args
+    if not isinstance(answer, str):
+        kind = "None — did you print instead of return?" if answer is None else f"a {type(answer).__name__}"
+        return f"type:expected one of 'identity', 'sigmoid', 'softmax' (a string), got {kind}"
+    name = answer.strip().lower()
+    name = ALIASES.get(name, name)
+    if name not in ("identity", "sigmoid", "softmax"):
+        return f"type:{answer!r} is not one of the heads 'identity', 'sigmoid', 'softmax'"
+    return None if name == TASKS[task] else f"{answer!r} is not the right head for this task"
+
+
 def _heads_if(rule):
     return lambda task: rule(TASKS[task])
 
@@ -170,6 +187,7 @@ choose_head = Exercise(
     name="choose_head",
     reference=choose_head_solution,
     cases=lambda rng: [Case((task,)) for task in TASKS],
+    judge=_head_judge,
     mistakes=[
         Mistake("softmax-for-binary", "for a yes/no question one sigmoid output is enough: a softmax "
                                       "over 2 classes says the same thing with twice the outputs.",

@@ -263,7 +263,7 @@ def _all_equal(a, b):
 train_loop = Exercise(
     name="train_loop",
     kind="training loop",
-    reference=lambda params, batches, lr: (train_loop_solution(params, batches, lr), params),
+    reference=train_loop_solution,
     call=_call_train,
     cases=_train_cases,
     mutable=("params",),
@@ -273,40 +273,31 @@ train_loop = Exercise(
     mistakes=[
         Mistake("wrong-sign", "the loss rises: you stepped up the gradient. Gradient DEScent "
                               "subtracts: params[k] -= lr * grads[k].",
-                lambda p, B, lr: _train_with(p, B, lr, sign=-1.0, return_params=True)),
+                lambda p, B, lr: _train_with(p, B, lr, sign=-1.0)),
         Mistake("no-averaging", "the steps are n times too large: the loss is a MEAN over the "
                                 "batch, so δ of the output is (a2 − y) / n (n = this batch's size).",
-                lambda p, B, lr: _train_with(p, B, lr, average=False, return_params=True)),
+                lambda p, B, lr: _train_with(p, B, lr, average=False)),
         Mistake("stale-gradients", "every update used the first batch's gradients: compute the "
                                    "gradients again inside the loop, from the current params and "
                                    "the current batch.",
-                lambda p, B, lr: _train_with(p, B, lr, stale=True, return_params=True)),
+                lambda p, B, lr: _train_with(p, B, lr, stale=True)),
         Mistake("accumulated-gradients", "the gradients pile up across batches: each step must use "
                                          "only its own batch's gradients (replace them, do not "
                                          "add to the previous ones — PyTorch's zero_grad() exists "
                                          "for this).",
-                lambda p, B, lr: _train_with(p, B, lr, accumulate=True, return_params=True)),
+                lambda p, B, lr: _train_with(p, B, lr, accumulate=True)),
         Mistake("loss-after-update", "your losses were computed after each update; record each "
                                      "batch's loss from the forward pass, before its update.",
-                lambda p, B, lr: _train_with(p, B, lr, loss_after=True, return_params=True)),
+                lambda p, B, lr: _train_with(p, B, lr, loss_after=True)),
         Mistake("no-tanh-derivative", "δ of the hidden layer is missing tanh′: "
                                       "delta1 = (delta2 @ W2) * (1 − a1²).",
-                lambda p, B, lr: _train_with(p, B, lr, no_tanh_grad=True, return_params=True)),
+                lambda p, B, lr: _train_with(p, B, lr, no_tanh_grad=True)),
     ],
     hints=["Inside `for X, y in batches:` do four things: forward, loss, backward, update.",
            "Backward: delta2 = (a2 - y) / n; dW2 = delta2.T @ a1; db2 = delta2.sum(axis=0); "
            "delta1 = (delta2 @ W2) * (1 - a1**2); dW1 = delta1.T @ X; db1 = delta1.sum(axis=0).",
            "Update the dict you were given: params['W1'] -= lr * dW1, and so on for every key."],
 )
-train_loop.solution_text = lambda: _solution_source(train_loop_solution)
-
-
-def _solution_source(fn):
-    import inspect
-    import textwrap
-
-    from .framework import SolutionText
-    return SolutionText(textwrap.dedent(inspect.getsource(fn)))
 
 
 EXERCISES = [layer_backward, delta_recursion, sigmoid_grad_from_output, dL_dw, train_loop]

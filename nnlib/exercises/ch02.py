@@ -137,8 +137,9 @@ softmax = Exercise(
         Mistake("whole-matrix", "you divided by the sum over the whole matrix; each row must sum to 1 "
                                 "on its own: .sum(axis=1, keepdims=True).",
                 lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum()),
-        Mistake("no-keepdims", "the row sums need keepdims=True (shape (n, 1)); without it they "
-                               "have shape (n,) and broadcast along the wrong axis.",
+        Mistake("no-keepdims", "a row reduction lost its axis: z.max(axis=1) or e.sum(axis=1) has "
+                               "shape (n,), which does not broadcast against z (n, k). Keep the axis "
+                               "with keepdims=True (shape (n, 1)).",
                 lambda z: np.exp(z - z.max(axis=1, keepdims=True))
                 / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1), raises=ValueError),
     ],

@@ -427,7 +427,9 @@ class ValueExercise(_Hints):
             if self._close(got, wrong):
                 return Feedback(self.name, MISTAKE, (lead + message).strip(), key)
         if lead:
-            return Feedback(self.name, WRONG, (lead + self.explain).strip())
+            gap = (f"That is {abs(got - truth):.3g} {'above' if got > truth else 'below'}. "
+                   if not isinstance(truth, (str, tuple)) else "")
+            return Feedback(self.name, WRONG, (lead + gap + self.explain).strip())
         return Feedback(self.name, WRONG, f"{_fmt_value(got)} is not it. Check your working "
                                           f"step by step; hint(1) gives a first step.")
 
@@ -496,11 +498,14 @@ def _is_number(x) -> bool:
 
 
 def _type_name(x) -> str:
+    if x is None:
+        return "None"
     if isinstance(x, np.ndarray):
         return f"a {x.dtype} array of shape {x.shape}"
     if isinstance(x, np.generic):
         return f"a NumPy {x.dtype} scalar"
-    return f"a {type(x).__name__}"
+    name = type(x).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _compare(answer, expected, ex, names=(), where=""):

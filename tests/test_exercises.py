@@ -227,3 +227,13 @@ def test_predict_verdict_explains_the_gap():
     fb = ch05.dropout_mean.evaluate(0.7)
     assert fb.status == WRONG and "inverted dropout keeps" in fb.message
     assert "string" in ch05.dropout_mean.evaluate("1.0").message
+
+
+def test_percent_entered_for_a_fraction_is_explained():
+    fb = ch04.relu_zeros.evaluate(84)
+    assert fb.status == WRONG and "percentage" in fb.message
+
+
+def test_float16_follows_the_float32_policy():
+    fb = ch04.gelu_grad.evaluate(lambda z: ch04.gelu_grad_solution(z).astype(np.float16))
+    assert fb.status == WRONG and "float16" in fb.message and "float64" in fb.message

@@ -197,7 +197,8 @@ RIGHT = {
     "ch03.sigmoid_grad_from_output": [lambda a: a - a ** 2, lambda a: np.multiply(a, 1.0 - a),
                                       lambda a: np.array([x * (1 - x) for x in a.ravel()]).reshape(a.shape)],
     "ch03.train_loop": [_train_explicit, _train_per_sample,
-                        lambda p, B, lr: list(np.array(ch03.train_loop_solution(p, B, lr)))],
+                        lambda p, B, lr: list(np.array(ch03.train_loop_solution(p, B, lr))),
+                        lambda p, B, lr: [np.array([v]) for v in ch03.train_loop_solution(p, B, lr)]],
     "ch04.silu_grad": [lambda z: sig(z) * (1 + z * (1 - sig(z))),
                        lambda z: (lambda s: s + z * s - z * s * s)(1 / (1 + np.exp(-z))),
                        lambda z: sig(z) + z * sig(z) * sig(-z)],
@@ -219,9 +220,9 @@ RIGHT = {
                        lambda z, g, b, rm, rv, train, eps=1e-5: (lambda mu, var: (z - mu) / np.sqrt(var + eps) * g + b)(
                            *((z.mean(axis=0, keepdims=True), z.var(axis=0, keepdims=True)) if train else (rm, rv)))],
     # value exercises: right answers entered in different forms
-    "ch01.weight_shape": [(64, 128), [64, 128], (np.int64(64), 128)],
+    "ch01.weight_shape": [(64, 128), [64, 128], (np.int64(64), 128), np.array([64, 128])],
     "ch02.softmax_shift": [0.665, 0.67, np.float64(0.6652)],
-    "ch03.dL_dw": [-0.25, -1 / 4, np.array(-0.25)],
+    "ch03.dL_dw": [-0.25, -1 / 4, np.array(-0.25), __import__("fractions").Fraction(-1, 4)],
     "ch04.relu_zeros": [0.84, 0.8413, 0.86],
     "ch05.dropout_mean": [1, 1.0, 0.99],
 }
@@ -430,7 +431,7 @@ WRONG_ANSWERS = {
          else ch05.batchnorm_solution(z, g, b, rm, rv, train), NOT_RIGHT),
     ],
     "ch01.weight_shape": [((64, 128, 1), (WRONG,)), ("64x128", (WRONG,)), (64 * 128, (WRONG,)),
-                          ((64.0, 128.0), (WRONG,)), ((64,), (WRONG,)), (np.array([64, 128]), (WRONG,))],
+                          ((64.0, 128.0), (WRONG,)), ((64,), (WRONG,)), (np.array([128, 64]), (MISTAKE,))],
     "ch02.softmax_shift": [(0.9, (WRONG,)), (0.09, (WRONG,)), ("0.665", (WRONG,)), (True, (WRONG,)),
                            ([0.665], (WRONG,)), (np.float32(0.665), (WRONG,))],
     "ch03.dL_dw": [(-0.1, (WRONG,)), ("-0.25", (WRONG,)), ((-0.25,), (WRONG,)), (0.0, (WRONG,)),

@@ -303,7 +303,10 @@ class Exercise(_Hints):
             outcome = self._run(mistake.implementation, case.args, errstate={"all": "ignore"})
             if isinstance(outcome, BaseException):
                 return False
-            if _compare(answer, outcome[0], self, ()) is not None:
+            try:
+                if _compare(answer, outcome[0], self, ()) is not None:
+                    return False
+            except Exception:  # an odd answer cannot be compared with this mistake
                 return False
         return True
 
@@ -426,6 +429,10 @@ class ValueExercise(_Hints):
         for key, wrong, message in self.mistakes:
             if self._close(got, wrong):
                 return Feedback(self.name, MISTAKE, (lead + message).strip(), key)
+        if lead and isinstance(truth, float) and 0 < truth < 1 and 1 < got <= 100 \
+                and self._close(got / 100, truth):
+            return Feedback(self.name, WRONG, "enter the fraction as a number between 0 and 1 "
+                                              f"({got / 100:g}), not as a percentage ({got:g}).")
         if lead:
             gap = (f"That is {abs(got - truth):.3g} {'above' if got > truth else 'below'}. "
                    if not isinstance(truth, (str, tuple)) else "")
@@ -444,7 +451,9 @@ class ValueExercise(_Hints):
                 return None, f"choose one of {', '.join(map(repr, self.choices))}; got {value!r}."
             return v, None
         if self.expect == "shape":
-            if isinstance(value, np.ndarray) or not isinstance(value, (tuple, list)):
+            if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "iu":
+                value = tuple(value.tolist())
+            if not isinstance(value, (tuple, list)):
                 return None, (f"enter the shape as a tuple of integers, like (3, 2); "
                               f"got {type(value).__name__} {value!r}.")
             if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
@@ -460,11 +469,14 @@ class ValueExercise(_Hints):
             if value.size != 1:
                 return None, f"enter a single number, not an array of shape {value.shape}."
             value = value.reshape(()).item()
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple, dict, set)):
             return None, f"enter a single number, not a {type(value).__name__}."
-        if not isinstance(value, (int, float, np.integer, np.floating)):
+        if isinstance(value, (complex, np.complexfloating)):
+            return None, f"enter a real number; got {value!r}."
+        try:
+            value = float(value)          # int, float, Fraction, NumPy and SymPy numbers
+        except (TypeError, ValueError):
             return None, f"enter a number; got a {type(value).__name__}."
-        value = float(value)
         if not math.isfinite(value):
             return None, f"enter a finite number; got {value}."
         if self.expect == "int" and value != int(value):
@@ -552,9 +564,13 @@ def _compare(answer, expected, ex, names=(), where=""):
             arr = np.asarray(answer)
         except Exception:
             return "type", f"{at}expected a list of numbers"
+        if arr.ndim == 2 and arr.shape[1] == 1:
+            arr = arr[:, 0]
         if arr.dtype.kind not in "fi" or arr.ndim != 1:
             return "type", f"{at}expected a list of {len(expected)} numbers, got {_type_name(arr)}"
-        if arr.dtype == np.float32:
+        if arr.ndim == 2 and arr.shape[1] == 1:      # losses kept as 1-element arrays
+            arr = arr[:, 0]
+        if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:
             return "type", f"{at}{_float32_message(arr, np.asarray(expected), ex)}"
         return _values(arr.astype(float), np.asarray(expected, dtype=float), ex, at, seq=True)
     if isinstance(expected, (bool, np.bool_)) or (isinstance(expected, np.ndarray) and expected.dtype == bool):
@@ -605,7 +621,7 @@ def _compare(answer, expected, ex, names=(), where=""):
             return "type", f"{at}expected a float array, got {_type_name(a)}"
         if a.shape != e.shape:
             return "type", f"{at}wrong shape: expected {e.shape}, got {a.shape}"
-    if a.dtype == np.float32:
+    if a.dtype.kind == "f" and a.dtype.itemsize < 8:
         return "type", f"{at}{_float32_message(a, e, ex)}"
     return _values(a.astype(float), e, ex, at)
 
@@ -614,8 +630,8 @@ def _float32_message(a, e, ex) -> str:
     a64 = np.asarray(a, dtype=float)
     close32 = a64.shape == e.shape and bool(np.all(np.abs(a64 - e) <= 2e-6 * np.abs(e) + 1e-30
                                                     + 1e-7 * (np.max(np.abs(e)) if e.size else 0)))
-    return ("the result is float32; this companion works in float64 throughout, so remove the "
-            "cast to float32" + (" — your values are otherwise right to float32 precision"
+    return (f"the result is {np.asarray(a).dtype}; this companion works in float64 throughout, so "
+            "remove the cast" + (" — your values are otherwise right to float32 precision"
                                  if close32 else ", then compare again"))
 
 

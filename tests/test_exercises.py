@@ -237,3 +237,18 @@ def test_percent_entered_for_a_fraction_is_explained():
 def test_float16_follows_the_float32_policy():
     fb = ch04.gelu_grad.evaluate(lambda z: ch04.gelu_grad_solution(z).astype(np.float16))
     assert fb.status == WRONG and "float16" in fb.message and "float64" in fb.message
+
+
+@pytest.mark.parametrize("module,chapter", [(ch01, "01_architecture"), (ch02, "02_forward"),
+                                            (ch03, "03_backprop"), (ch04, "04_activations"),
+                                            (ch05, "05_regularization")])
+def test_every_exercise_is_in_its_chapter_with_indexed_hints(module, chapter):
+    from pathlib import Path
+    source = (Path(__file__).parents[1] / "chapters" / f"{chapter}.py").read_text()
+    prefix = module.__name__.rsplit(".", 1)[-1]
+    for ex in module.EXERCISES:
+        assert f"{prefix}.{ex.name}.check(" in source, ex.name
+    assert ".hint()" not in source            # hints are numbered: a rerun shows the same one
+    if module is ch03:
+        assert source.index("## From gradients to learning") > source.index("## Summary")
+        assert source.index("ch03.train_loop.check(") > source.index("## From gradients to learning")

@@ -195,7 +195,7 @@ def train_loop_solution(params, batches, lr):
 
 
 def _train_with(params, batches, lr, sign=1.0, average=True, stale=False, accumulate=False,
-                copy=False, loss_after=False, no_tanh_grad=False, return_params=False):
+                copy=False, loss_after=False, no_tanh_grad=False, return_params=False, w2_first=False):
     """The reference loop with one classic mistake switched on (for the catalogue)."""
     p = {k: v.copy() for k, v in params.items()} if copy else params
     losses, grads, first = [], None, None
@@ -210,6 +210,8 @@ def _train_with(params, batches, lr, sign=1.0, average=True, stale=False, accumu
         if not loss_after:
             losses.append(float(0.5 * np.mean((a2 - y) ** 2)))
         delta2 = (a2 - y) / (n if average else 1)
+        if w2_first:          # W2 updated before δ1 is computed from it
+            p["W2"] -= sign * lr * (delta2.T @ a1)
         delta1 = (delta2 @ p["W2"]) * (1.0 if no_tanh_grad else (1 - a1 ** 2))
         new = {"W2": delta2.T @ a1, "b2": delta2.sum(axis=0), "W1": delta1.T @ X, "b1": delta1.sum(axis=0)}
         if stale:
@@ -220,7 +222,8 @@ def _train_with(params, batches, lr, sign=1.0, average=True, stale=False, accumu
         else:
             grads = new
         for k in p:
-            p[k] -= sign * lr * grads[k]
+            if not (w2_first and k == "W2"):
+                p[k] -= sign * lr * grads[k]
         if loss_after:
             losses.append(float(0.5 * np.mean((forward(X)[1] - y) ** 2)))
     return (losses, p) if return_params else losses
@@ -289,6 +292,10 @@ train_loop = Exercise(
         Mistake("loss-after-update", "your losses were computed after each update; record each "
                                      "batch's loss from the forward pass, before its update.",
                 lambda p, B, lr: _train_with(p, B, lr, loss_after=True)),
+        Mistake("W2-updated-too-early", "W2 was updated before δ1 was computed from it: the "
+                                        "backward pass must use the weights of the forward pass. "
+                                        "Compute every gradient first, then update.",
+                lambda p, B, lr: _train_with(p, B, lr, w2_first=True)),
         Mistake("no-tanh-derivative", "δ of the hidden layer is missing tanh′: "
                                       "delta1 = (delta2 @ W2) * (1 − a1²).",
                 lambda p, B, lr: _train_with(p, B, lr, no_tanh_grad=True)),

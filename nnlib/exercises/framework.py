@@ -49,6 +49,7 @@ import html
 import inspect
 import math
 import os
+import re
 import sysconfig
 import textwrap
 import traceback
@@ -89,7 +90,8 @@ class Feedback:
     def _repr_html_(self):
         colour = {CORRECT: "green", NOT_ATTEMPTED: "gray"}.get(self.status, "#b00")
         return (f"<span style='color:{colour}'>{_ICONS[self.status]}</span> "
-                f"<b>{html.escape(self.exercise)}</b> — {html.escape(self.message)}")
+                f"<b>{html.escape(self.exercise)}</b> — "
+                + re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(self.message)))
 
 
 class HintText(str):

@@ -474,6 +474,18 @@ def _negate(r):
     return _on_floats(lambda x: -x + 1e-3 * (np.max(np.abs(x)) + 1))(r)
 
 
+def _last_entry_off(x):
+    """Change only the LAST entry, relative to its own size: a checker that looks at the
+    first rows only, or uses an absolute tolerance on tiny values, lets this pass."""
+    y = np.array(x, dtype=float, copy=True)
+    flat = y.reshape(-1)
+    big = np.flatnonzero(np.abs(flat) > 1e-300)
+    if not big.size:
+        raise Skip
+    flat[big[-1]] *= 1 + 1e-4
+    return y if np.ndim(x) else float(y)
+
+
 def _first_array(x):
     if isinstance(x, np.ndarray) and x.dtype.kind == "f":
         return x
@@ -495,6 +507,7 @@ MUTATIONS = {
                              if np.ndim(x) and np.shape(x)[-1] > 1 else (_ for _ in ()).throw(Skip())),
     "off by one": _on_floats(lambda x: x[:-1] if np.ndim(x) else (_ for _ in ()).throw(Skip())),
     "dropped term": _on_floats(lambda x: x - (x.mean() if np.ndim(x) else x / 2)),
+    "last entry off": _on_floats(lambda x: _last_entry_off(x)),
     "outputs swapped": lambda r: r[::-1] if isinstance(r, tuple) and len(r) > 1 else (_ for _ in ()).throw(Skip()),
 }
 

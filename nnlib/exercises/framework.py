@@ -241,7 +241,7 @@ class Exercise(_Hints):
             changed = self._changed_input(case.args, after)
             if changed:
                 return self._fb(WRONG, f"your function changed its input `{changed}` in place "
-                                       f"{self._case_text(case)}. Leave the inputs as they were: "
+                                       f"{self._case_text(case, bare=True)}. Leave the inputs as they were: "
                                        f"work on a new array (e.g. `{changed} = {changed}.copy()` "
                                        f"first, or `x = x * 2` instead of `x *= 2`).", "mutates-input")
             if self.precheck is not None:

@@ -587,3 +587,28 @@ def test_redteam_counts_meet_the_bar():
 
 def test_no_exercise_is_left_out():
     assert set(RIGHT) == set(ALL) == set(WRONG_ANSWERS)
+
+
+# --- a sweep of odd answers: never a traceback, never a warning, never "correct" --------------
+ODD_RETURNS = [object(), {}, set(), (), [], np.array([]), np.nan, -np.inf, "", b"1", 1j,
+               np.array([1 + 2j]), np.array([None, 1], dtype=object), np.ma.masked_array([1.0, 2.0]),
+               (x for x in range(3)), np.zeros((0, 3)), 10 ** 400, np.float16(0.5), True]
+ODD_VALUES = ODD_RETURNS + [None, "abc", "0.5", lambda: 0.25, np.array([0.1, 0.2]), 1e308, -0.0]
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("name", FUNCTION_NAMES)
+def test_odd_returns_never_break_a_checker(name):
+    for i, odd in enumerate(ODD_RETURNS):
+        fb = ALL[name].evaluate(lambda *args, odd=odd: odd)
+        assert fb.status in (MISTAKE, WRONG, ERROR), (i, fb)
+        _assert_safe(fb, name)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("name", [n for n, ex in ALL.items() if isinstance(ex, ValueExercise)])
+def test_odd_values_never_break_a_checker(name):
+    for i, odd in enumerate(ODD_VALUES):
+        fb = ALL[name].evaluate(odd)
+        assert fb.status in (NOT_ATTEMPTED, MISTAKE, WRONG), (i, fb)
+        assert fb.message and "Traceback" not in fb.message

@@ -295,10 +295,14 @@ class Exercise(_Hints):
 
     def _verdict(self, answer, case):
         """``None`` when right, else ``(kind, message)`` with kind ``"type"`` or ``"value"``."""
-        if self.judge is not None:
-            msg = self.judge(answer, copy.deepcopy(case.args))
-            return None if msg is None else (("type", msg[5:]) if msg.startswith("type:") else ("value", msg))
-        return _compare(answer, self._expected(case), self, self.outputs)
+        try:
+            if self.judge is not None:
+                msg = self.judge(answer, copy.deepcopy(case.args))
+                return None if msg is None else (("type", msg[5:]) if msg.startswith("type:") else ("value", msg))
+            return _compare(answer, self._expected(case), self, self.outputs)
+        except Exception as exc:  # an answer too odd to compare: say so, with the case
+            return "type", (f"your answer ({_type_name(answer)}) cannot be compared with the expected "
+                            f"one ({type(exc).__name__})")
 
     def _matches(self, mistake, cases, answers) -> bool:
         for case, answer in zip(cases, answers):
@@ -461,6 +465,8 @@ class ValueExercise(_Hints):
             if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
                 return None, f"a shape holds integers, like (3, 2); got {value!r}."
             return tuple(int(v) for v in value), None
+        if isinstance(value, (bytes, bytearray)):
+            value = value.decode("utf-8", "replace")
         if isinstance(value, str):
             return None, f"you entered the string {value!r}: enter the number itself, without quotes."
         if isinstance(value, (bool, np.bool_)):
@@ -598,7 +604,7 @@ def _compare(answer, expected, ex, names=(), where=""):
         if isinstance(answer, (bool, np.bool_)) or not _is_number(answer):
             hint = " (a number, without quotes)" if isinstance(answer, str) else ""
             return "type", f"{at}expected an integer count{hint}, got {_type_name(answer)} {answer!r}"
-        if answer != int(answer):
+        if not math.isfinite(float(answer)) or answer != int(answer):
             return "type", f"{at}a count is a whole number, got {answer!r}"
         if int(answer) != int(expected):
             return "value", f"{at}expected {int(expected)}, got {int(answer)}"

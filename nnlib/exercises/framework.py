@@ -253,9 +253,11 @@ class Exercise(_Hints):
         if all(v is None for v in verdicts):
             return self._fb(CORRECT, "correct — well done!")
         # A catalogued mistake first (it may have a wrong shape), then a plain type problem.
+        first = next(c for v, c in zip(verdicts, cases) if v is not None)
         for mistake in self.mistakes:
             if mistake.raises is None and self._matches(mistake, cases, answers):
-                return self._fb(MISTAKE, mistake.message, mistake.key)
+                return self._fb(MISTAKE, f"{mistake.message} (First seen {self._case_text(first, bare=True)}.)",
+                                mistake.key)
         for v, c in zip(verdicts, cases):
             if v is not None and v[0] == "type":
                 return self._fb(WRONG, f"{v[1]} ({self._case_text(c, bare=True)}).", "type")

@@ -261,6 +261,15 @@ def _train_precheck(answer, before, after):
     return None
 
 
+def _train_summary(answer, expected):
+    """How the loss moved with the learner's loop and with a correct one."""
+    losses, right = np.asarray(answer[0], dtype=float).ravel(), expected[0]
+    if len(losses) != len(right) or not np.all(np.isfinite(losses)):
+        return ""
+    return (f"Over these {len(right)} batches your loss went {losses[0]:.4g} → {losses[-1]:.4g}; "
+            f"a correct loop's goes {right[0]:.4g} → {right[-1]:.4g}.")
+
+
 def _all_equal(a, b):
     return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
 
@@ -274,6 +283,7 @@ train_loop = Exercise(
     mutable=("params",),
     outputs=("losses", "params after training"),
     precheck=_train_precheck,
+    summary=_train_summary,
     rtol=1e-6, scale_atol=1e-9,
     mistakes=[
         Mistake("wrong-sign", "the loss rises: you stepped up the gradient. Gradient DEScent "

@@ -199,6 +199,7 @@ class Exercise(_Hints):
     call: Callable | None = None
     judge: Callable | None = None
     precheck: Callable | None = None
+    summary: Callable | None = None
     seed: int = 0
 
     def __post_init__(self):
@@ -253,18 +254,30 @@ class Exercise(_Hints):
         if all(v is None for v in verdicts):
             return self._fb(CORRECT, "correct — well done!")
         # A catalogued mistake first (it may have a wrong shape), then a plain type problem.
-        first = next(c for v, c in zip(verdicts, cases) if v is not None)
+        first_i = next(i for i, v in enumerate(verdicts) if v is not None)
+        first = cases[first_i]
+        tail = self._summary(answers[first_i], first)
         for mistake in self.mistakes:
             if mistake.raises is None and self._matches(mistake, cases, answers):
-                return self._fb(MISTAKE, f"{mistake.message} (First seen {self._case_text(first, bare=True)}.)",
-                                mistake.key)
+                return self._fb(MISTAKE, f"{mistake.message} (First seen {self._case_text(first, bare=True)}.)"
+                                + tail, mistake.key)
         for v, c in zip(verdicts, cases):
             if v is not None and v[0] == "type":
                 return self._fb(WRONG, f"{v[1]} ({self._case_text(c, bare=True)}).", "type")
         for v, c in zip(verdicts, cases):
             if v is not None:
-                return self._fb(WRONG, f"{self._case_text(c)}: {v[1]}")
+                return self._fb(WRONG, f"{self._case_text(c)}: {v[1]}" + (tail if c is first else ""))
         return self._fb(WRONG, "your answer differs from the expected one.")  # pragma: no cover
+
+    def _summary(self, answer, case) -> str:
+        """An exercise's own one-line picture of a wrong answer (e.g. how the loss moved)."""
+        if self.summary is None:
+            return ""
+        try:
+            text = self.summary(answer, self._expected(case))
+        except Exception:  # a summary is a bonus: never let it break the verdict
+            return ""
+        return f" {text}" if text else ""
 
     def _fb(self, status, message, mistake=None):
         return Feedback(self.name, status, message, mistake)

@@ -612,3 +612,25 @@ def test_odd_values_never_break_a_checker(name):
         fb = ALL[name].evaluate(odd)
         assert fb.status in (NOT_ATTEMPTED, MISTAKE, WRONG), (i, fb)
         assert fb.message and "Traceback" not in fb.message
+
+
+# --- generated right answers: the reference with rounding noise, or in another memory layout ----------
+RIGHT_VARIANTS = {
+    "rounding noise": _on_floats(lambda x: x * (1 + 1e-13)),
+    "Fortran order": _on_floats(lambda x: np.asfortranarray(x) if np.ndim(x) else x),
+    "a view of a bigger array": _on_floats(
+        lambda x: np.concatenate([x, x], axis=-1)[..., :np.shape(x)[-1]] if np.ndim(x) else x),
+}
+GENERATED_RIGHT = [(n, v) for n in FUNCTION_NAMES for v in RIGHT_VARIANTS]
+
+
+@pytest.mark.parametrize("name,variant", GENERATED_RIGHT, ids=[f"{n}-{v}" for n, v in GENERATED_RIGHT])
+def test_generated_right_variants_are_correct(name, variant):
+    solution = LEARNER_SOLUTION.get(name, ALL[name].reference)
+
+    def learner(*args):
+        return RIGHT_VARIANTS[variant](solution(*args))
+    fb = ALL[name].evaluate(learner)
+    if fb.status == ERROR and "Skip" in fb.message:
+        pytest.skip(f"{variant} does not apply to {name}")
+    assert fb.status == CORRECT, fb

@@ -27,8 +27,12 @@
 #
 # **Exercises.** Each exercise is a function with `raise NotImplementedError` in it. Replace
 # that line with your code and run the cell: the checker under it says whether your
-# function is right, and if not, which common mistake it looks like. Stuck? Uncomment
-# `ch01.<name>.hint()` (one more hint each run) or `ch01.<name>.solution()`.
+# function is right, and if not, which common mistake it looks like and on which case.
+# Stuck? Uncomment `ch01.<name>.hint(1)` (then `hint(2)`, …) or `ch01.<name>.solution()`:
+# `check()` shows its verdict by itself, so a hint under it never hides it. Some exercises
+# ask for a value instead of code: a shape or a derivative worked out by hand, or a
+# prediction you commit to before the run is shown. Answers are float64, like their inputs:
+# a float32 result is pointed out, not accepted.
 
 # %%
 import numpy as np
@@ -130,8 +134,8 @@ def neuron(x, w, b):
 
 
 ch01.neuron.check(neuron)
-# ch01.neuron.hint()       # one more hint each time you run it
-# ch01.neuron.solution()   # our solution
+# ch01.neuron.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch01.neuron.solution()    # our solution
 
 # %% [markdown]
 # ## 1.2 A layer is a matrix product
@@ -207,8 +211,8 @@ def layer(X, W, b):
 
 
 ch01.layer.check(layer)
-# ch01.layer.hint()
-# ch01.layer.solution()
+# ch01.layer.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch01.layer.solution()    # our solution
 
 # %% [markdown]
 # ## 1.3 The network, drawn from its weights
@@ -310,8 +314,20 @@ def count_parameters(sizes):
 
 
 ch01.count_parameters.check(count_parameters)
-# ch01.count_parameters.hint()
-# ch01.count_parameters.solution()
+# ch01.count_parameters.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch01.count_parameters.solution()    # our solution
+
+# %% [markdown]
+# ### Exercise 1.4 — derive: the shape of a weight matrix
+#
+# An MLP has `sizes = [784, 128, 64, 10]`. Without running anything, what is the shape of
+# $W^{(2)}$? Replace `None` with a tuple of two integers.
+
+# %%
+shape_of_W2 = None  # your answer, e.g. (3, 2)
+
+ch01.weight_shape.check(shape_of_W2)
+# ch01.weight_shape.hint(1)       # hint(2) for the next; the verdict above stays visible
 
 # %% [markdown]
 # ## 1.6 What one hidden layer can do: universal approximation

@@ -24,8 +24,9 @@
 # the input to the output.
 #
 # As in Chapter 1, each exercise is a stub to fill in; the checker under it names your
-# mistake if it recognises it. `ch02.<name>.hint()` and `ch02.<name>.solution()` are
-# there if you need them.
+# mistake if it recognises it, and the case it failed on. `ch02.<name>.hint(1)`,
+# `hint(2)`, … and `ch02.<name>.solution()` are there if you need them; the verdict stays
+# visible above them. One exercise asks you to predict a number before you see it.
 
 # %%
 import warnings
@@ -189,8 +190,8 @@ def forward_pass(X, params):
 
 
 ch02.forward.check(forward_pass)
-# ch02.forward.hint()
-# ch02.forward.solution()
+# ch02.forward.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch02.forward.solution()    # our solution
 
 # %% [markdown]
 # ## 2.4 The output layer: identity, sigmoid, softmax
@@ -269,7 +270,8 @@ print("shifting changes nothing on ordinary logits:", np.allclose(naive_softmax(
 # ### Exercise 2.2 — a stable softmax
 #
 # Write `stable_softmax(z)` for logits `z` of shape `(n, k)`: each row's softmax, safe for
-# logits like 1000. (The checker turns overflow into an error, so a naive version is caught.)
+# logits like 1000. (The checker turns overflow into an error, so a naive version is caught;
+# its cases include a row far below the others and the largest logit first and last.)
 
 # %%
 def stable_softmax(z):
@@ -278,8 +280,8 @@ def stable_softmax(z):
 
 
 ch02.softmax.check(stable_softmax)
-# ch02.softmax.hint()
-# ch02.softmax.solution()
+# ch02.softmax.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch02.softmax.solution()    # our solution
 
 # %% [markdown]
 # ### Exercise 2.3 — choose the head
@@ -299,8 +301,20 @@ def choose_head(task):
 
 
 ch02.choose_head.check(choose_head)
-# ch02.choose_head.hint()
-# ch02.choose_head.solution()
+# ch02.choose_head.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch02.choose_head.solution()    # our solution
+
+# %% [markdown]
+# ### Exercise 2.4 — predict, then run: shifted logits
+#
+# $\mathrm{softmax}([1, 2, 3]) pprox [0.090, 0.245, 0.665]$. Add 100 to every logit:
+# what is the **largest** probability of $\mathrm{softmax}([101, 102, 103])$? Commit to a
+# number first; the checker then shows what the run gives and why.
+
+# %%
+my_shift_prediction = None  # your prediction, a number between 0 and 1
+
+ch02.softmax_shift.check(my_shift_prediction)
 
 # %% [markdown]
 # ## 2.5 What each layer does to the data

@@ -234,8 +234,10 @@ print("every parameter's relative error is below 1e-8:", all(e < 1e-8 for e in c
 #
 # Each exercise has a stub; replace `raise NotImplementedError` with your code and run the
 # cell. The checker runs your function on a few cases and says what is wrong if it
-# recognises a common mistake. Uncomment `hint()` for a hint (run it again for the next
-# one) or `solution()` to see one answer.
+# recognises a common mistake, and names the case it failed on. `check()` shows its
+# verdict by itself, so you can uncomment `hint(1)` (then `hint(2)`, …) or `solution()` under
+# it without hiding the verdict.
+# One exercise asks for a derivative worked out by hand, entered as a number.
 #
 # **Exercise 1 — backward of one dense layer.** The layer is $a = \mathrm{sigmoid}(z)$,
 # $z$ = `a_prev @ W.T + b`. Given `da` $= \partial L/\partial a$ of shape $(n, h)$, return
@@ -248,23 +250,35 @@ def layer_backward(da, z, a_prev, W):
 
 
 ch03.layer_backward.check(layer_backward)
-# ch03.layer_backward.hint()
-# ch03.layer_backward.solution()
+# ch03.layer_backward.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch03.layer_backward.solution()    # our solution
 
 # %% [markdown]
 # **Exercise 2 — the δ recursion through two layers.** Hidden layers use tanh. Given
-# `delta3` and the weights and pre-activations below it, return `(delta2, delta1)`. All
-# layers here are square, so a wrong transpose still runs — the checker will notice anyway.
+# `delta3` and the weights and pre-activations below it, return `(delta2, delta1)`. The
+# layers have different widths, so the shapes tell you where each transpose goes.
 
 # %%
 def delta_recursion(delta3, W3, z2, W2, z1):
-    """delta3 (n, k), W3 (k, k), z2 (n, k), W2 (k, k), z1 (n, k) -> (delta2, delta1), each (n, k)."""
+    """delta3 (n, h3), W3 (h3, h2), z2 (n, h2), W2 (h2, h1), z1 (n, h1) -> (delta2 (n, h2), delta1 (n, h1))."""
     raise NotImplementedError  # your code here
 
 
 ch03.delta_recursion.check(delta_recursion)
-# ch03.delta_recursion.hint()
-# ch03.delta_recursion.solution()
+# ch03.delta_recursion.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch03.delta_recursion.solution()    # our solution
+
+# %% [markdown]
+# **Exercise 3 — derive one derivative by hand.** One sigmoid neuron and one sample:
+# $z = wx + b$ with $w = 0.5$, $x = 2$, $b = -1$; $a = \sigma(z)$; the loss is
+# $L = \tfrac12 (a - y)^2$ with $y = 1$. Work out $\partial L / \partial w$ with pencil and
+# paper (no code) and enter the number.
+
+# %%
+dL_dw = None  # your answer, a number
+
+ch03.dL_dw.check(dL_dw)
+# ch03.dL_dw.hint(1)       # hint(2) for the next; the verdict above stays visible
 
 # %% [markdown]
 # ## 4. Why backprop is cheap
@@ -424,7 +438,7 @@ fig, ax = plot_derivative_bound()
 fig
 
 # %% [markdown]
-# **Exercise 3 — the sigmoid derivative from its output.** The backward pass only needs the
+# **Exercise 4 — the sigmoid derivative from its output.** The backward pass only needs the
 # stored output $a = \sigma(z)$, not $z$: write $\sigma'(z)$ in terms of $a$.
 
 # %%
@@ -434,8 +448,8 @@ def sigmoid_grad_from_output(a):
 
 
 ch03.sigmoid_grad_from_output.check(sigmoid_grad_from_output)
-# ch03.sigmoid_grad_from_output.hint()
-# ch03.sigmoid_grad_from_output.solution()
+# ch03.sigmoid_grad_from_output.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch03.sigmoid_grad_from_output.solution()    # our solution
 
 # %% [markdown]
 # Xavier initialization chooses the weights so that multiplying by $W^\top$ keeps the size of
@@ -672,3 +686,32 @@ print("1e-3 past the kink:", check_relu_net())
 #   explode (ReLU + He + residual).
 # - Check every new backward pass numerically, in float64, on a tiny network — and know
 #   that kinks and float32 make a correct gradient look wrong.
+
+# %% [markdown]
+# ## From gradients to learning
+#
+# **Exercise 5 — the training loop.** Write one pass of mini-batch gradient descent for a
+# network with one tanh hidden layer and one linear output. `params` is a dict with
+# `"W1"` $(h, d)$, `"b1"` $(h,)$, `"W2"` $(1, h)$, `"b2"` $(1,)$; `batches` is a list of
+# `(X, y)` pairs, `X` $(n, d)$, `y` $(n, 1)$ (the last batch may be smaller); `lr` is the
+# learning rate. For each batch, in order:
+#
+# 1. **forward**: `a1 = tanh(X @ W1.T + b1)`, `a2 = a1 @ W2.T + b2`;
+# 2. **loss**: $L = \frac1n \sum_i \tfrac12 (a_{2,i} - y_i)^2$, appended to a list;
+# 3. **backward**: the gradient of $L$ for every parameter (the formulas of this chapter);
+# 4. **update**: `params[k] -= lr * grads[k]` for every key — in place, so that the caller's
+#    `params` are trained.
+#
+# Return the list of losses (one per batch, each computed before its batch's update). The
+# checker trains a small seeded network with your loop and with ours, from the same start on
+# the same batches, and compares the losses and the trained parameters.
+
+# %%
+def train_loop(params, batches, lr):
+    """params {"W1", "b1", "W2", "b2"}; batches [(X (n, d), y (n, 1)), …]; lr -> list of losses."""
+    raise NotImplementedError  # your code here
+
+
+ch03.train_loop.check(train_loop)
+# ch03.train_loop.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch03.train_loop.solution()    # our solution

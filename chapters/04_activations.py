@@ -336,8 +336,10 @@ fig
 #
 # Each exercise has a stub; replace `raise NotImplementedError` with your code and run the
 # cell. The checker runs your function on a few cases and names the mistake if it
-# recognises a common one. Uncomment `hint()` for a hint (run it again for the next one)
-# or `solution()` to see one answer.
+# recognises a common one, with the case it failed on. `check()` shows its
+# verdict by itself, so you can uncomment `hint(1)` (then `hint(2)`, …) or `solution()` under
+# it without hiding the verdict.
+# Answers are float64, like their inputs (a float32 result is pointed out, not accepted).
 #
 # **1. The derivative of SiLU.** $\mathrm{SiLU}(z) = z\,\mathrm{sigmoid}(z)$. Write its
 # derivative for an array `z` (`scipy.special.expit` is the sigmoid).
@@ -351,8 +353,8 @@ def silu_grad(z):
 
 
 ch04.silu_grad.check(silu_grad)
-# ch04.silu_grad.hint()
-# ch04.silu_grad.solution()
+# ch04.silu_grad.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch04.silu_grad.solution()    # our solution
 
 # %% [markdown]
 # **2. The derivative of GELU.** $\mathrm{GELU}(z) = z\,\Phi(z)$ with $\Phi$ the standard normal
@@ -364,13 +366,15 @@ def gelu_grad(z):
 
 
 ch04.gelu_grad.check(gelu_grad)
-# ch04.gelu_grad.hint()
-# ch04.gelu_grad.solution()
+# ch04.gelu_grad.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch04.gelu_grad.solution()    # our solution
 
 # %% [markdown]
 # **3. A sigmoid that never overflows.** $1/(1 + e^{-z})$ computes $e^{1000}$ for
 # $z = -1000$ — an overflow. Write a sigmoid that gives the right answer for every `z`,
-# however large, without overflow warnings.
+# however large, without overflow warnings. In the tails the checker compares each value
+# relative to its own size ($\sigma(-700) \approx 10^{-304}$), so clipping $z$ or computing
+# $1 - \sigma(-z)$ for negative $z$ shows up.
 
 # %%
 def stable_sigmoid(z):
@@ -378,8 +382,8 @@ def stable_sigmoid(z):
 
 
 ch04.stable_sigmoid.check(stable_sigmoid)
-# ch04.stable_sigmoid.hint()
-# ch04.stable_sigmoid.solution()
+# ch04.stable_sigmoid.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch04.stable_sigmoid.solution()    # our solution
 
 # %% [markdown]
 # **4. Finding dead units.** `Z` holds the pre-activations of one ReLU layer for a batch,
@@ -392,8 +396,19 @@ def dead_units(Z):
 
 
 ch04.dead_units.check(dead_units)
-# ch04.dead_units.hint()
-# ch04.dead_units.solution()
+# ch04.dead_units.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch04.dead_units.solution()    # our solution
+
+# %% [markdown]
+# **5. Predict, then run: how many outputs are zero?** A ReLU unit receives pre-activations
+# $z \sim \mathcal N(-1, 1)$ (mean $-1$, standard deviation 1). Over 100 000 samples, what
+# fraction of its outputs $\mathrm{relu}(z)$ is exactly 0? Commit to a number; the checker
+# then runs it and explains the gap.
+
+# %%
+my_zero_fraction = None  # your prediction, a number between 0 and 1
+
+ch04.relu_zeros.check(my_zero_fraction)
 
 # %% [markdown]
 # ## Summary

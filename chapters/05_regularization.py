@@ -500,8 +500,9 @@ training_explorer(seed=0)
 #
 # Each exercise has a stub; replace `raise NotImplementedError` with your code and run the
 # cell. The checker runs your function on a few cases and names the mistake if it
-# recognises a common one. Uncomment `hint()` for a hint (run it again for the next one)
-# or `solution()` to see one answer.
+# recognises a common one, with the case it failed on. `check()` shows its
+# verdict by itself, so you can uncomment `hint(1)` (then `hint(2)`, …) or `solution()` under
+# it without hiding the verdict.
 #
 # **1. The L2 gradient.** `params` is a dict such as `{"W1": …, "b1": …, "W2": …, "b2": …}`.
 # Return the gradient of $\frac{\lambda}{2} \sum_l \lVert W^{(l)} \rVert_F^2$ with respect to
@@ -513,13 +514,15 @@ def l2_grad(params, lam):
 
 
 ch05.l2_grad.check(l2_grad)
-# ch05.l2_grad.hint()
-# ch05.l2_grad.solution()
+# ch05.l2_grad.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch05.l2_grad.solution()    # our solution
 
 # %% [markdown]
 # **2. Inverted dropout.** `a` is a layer's output $(n, h)$, `p` the drop probability, `u`
 # uniform random numbers in $[0, 1)$ of the same shape (use them to decide which units
-# survive), `train` the mode. Return the layer's output after dropout.
+# survive), `train` the mode. Return the layer's output after dropout. Any keep rule that
+# keeps a unit with probability $1 - p$ is right (`u >= p` or `u < 1 - p`): the checker
+# tests which fraction is kept and how the kept values are scaled, in both modes.
 
 # %%
 def dropout(a, p, u, train):
@@ -527,8 +530,8 @@ def dropout(a, p, u, train):
 
 
 ch05.dropout.check(dropout)
-# ch05.dropout.hint()
-# ch05.dropout.solution()
+# ch05.dropout.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch05.dropout.solution()    # our solution
 
 # %% [markdown]
 # **3. Batch normalization, forward.** `z` is $(n, h)$; `gamma`, `beta`, `running_mean`,
@@ -541,8 +544,18 @@ def batchnorm(z, gamma, beta, running_mean, running_var, train, eps=1e-5):
 
 
 ch05.batchnorm.check(batchnorm)
-# ch05.batchnorm.hint()
-# ch05.batchnorm.solution()
+# ch05.batchnorm.hint(1)       # hint(2) for the next; the verdict above stays visible
+# ch05.batchnorm.solution()    # our solution
+
+# %% [markdown]
+# **4. Predict, then run: the mean after dropout.** Every activation is 1,
+# `a = np.ones((1000, 100))`. Apply inverted dropout with $p = 0.5$ in training mode: what is
+# the mean of the output? Commit to a number; the checker then runs it and explains.
+
+# %%
+my_dropout_mean = None  # your prediction, a number
+
+ch05.dropout_mean.check(my_dropout_mean)
 
 # %% [markdown]
 # ## Summary

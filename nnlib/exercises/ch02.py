@@ -174,6 +174,8 @@ def _head_judge(answer, args):
         kind = "None — did you print instead of return?" if answer is None else f"a {type(answer).__name__}"
         return f"type:expected one of 'identity', 'sigmoid', 'softmax' (a string), got {kind}"
     name = answer.strip().lower()
+    for suffix in (" function", " activation", " head", " output"):
+        name = name[:-len(suffix)].strip() if name.endswith(suffix) else name
     name = ALIASES.get(name, name)
     if name not in ("identity", "sigmoid", "softmax"):
         return f"type:{answer!r} is not one of the heads 'identity', 'sigmoid', 'softmax'"

@@ -82,3 +82,68 @@ def test_build_writes_pages_index_and_listing(builder, tmp_path):
     assert 'href="03_backprop.html"' in index and "explain vanishing gradients." in index
     listing = json.loads((out / "chapters.json").read_text())
     assert listing[0]["title"] == "03 · Backpropagation"
+
+
+# --- offline: nothing in an edition is fetched from another machine --------------------
+
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def test_remote_urls_finds_what_a_browser_would_load(builder):
+    page = """<script src="https://cdn.example/x.js"></script><link rel="stylesheet"
+    href="//cdn.example/y.css"><img alt="" src='http://e.example/z.png'>
+    <style>.a { background: url("https://e.example/bg.png") }</style>
+    <a href="https://example.org/read-more">a link to follow is fine</a>
+    <script src="mathjax/MathJax.js"></script><img src="data:image/png;base64,AAAA">"""
+    assert builder.remote_urls(page) == ["https://cdn.example/x.js", "//cdn.example/y.css",
+                                         "http://e.example/z.png", "https://e.example/bg.png"]
+
+
+def _output_texts(nb: dict):
+    for i, cell in enumerate(nb["cells"]):
+        for out in cell.get("outputs", []):
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/") or mime.endswith("json"):
+                    yield i, mime, value if isinstance(value, str) else json.dumps(value)
+
+
+@pytest.mark.parametrize("notebook", sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_no_chapter_output_loads_anything_from_a_network(builder, notebook):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    found = [(i, mime, url) for i, mime, text in _output_texts(nb)
+             for url in builder.remote_urls("".join(text))]
+    assert not found, f"{notebook.name}: outputs that load from a network (cell, mime, url): {found}"
+
+
+def test_the_animation_player_is_self_contained(builder):
+    from matplotlib.animation import FuncAnimation
+
+    from nnlib.viz import new_axes, to_jshtml
+
+    fig, ax = new_axes(figsize=(1.5, 1), dpi=40)
+    (line,) = ax.plot([0, 1], [0, 0])
+    page = to_jshtml(FuncAnimation(fig, lambda k: line.set_ydata([k, -k]), frames=3)).data
+    assert builder.remote_urls(page) == []
+    assert "font-awesome" not in page and 'class="fa' not in page
+    for action in ("play", "pause", "reverse", "first", "previous", "next", "last", "slower", "faster"):
+        assert page.count(f'data-anim-action="{action}"') == 1, action
+    assert page.count("<svg") == 9 and page.count("aria-label=") >= 9
+    assert 'width="60" height="40"' in page          # the frame's size: no 0x0 picture before it loads
+    assert "setTimeout" not in page and "getElementById(this" not in page
+
+
+def test_pages_configure_mathjax_for_the_fonts_it_has_and_load_nothing_remote(builder, tmp_path):
+    nb = {"nbformat": 4, "nbformat_minor": 5,
+          "metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2,
+                                                                                 "version_minor": 0}}},
+          "cells": [{**md(OPENING), "id": "a", "metadata": {}}, {**code("print(1)"), "id": "b", "metadata": {}}]}
+    src = tmp_path / "03_backprop.ipynb"
+    src.write_text(json.dumps(nb))
+    out = tmp_path / "html"
+    builder.build([src], out)
+    for name in ("03_backprop.html", "index.html"):
+        page = (out / name).read_text()
+        assert builder.remote_urls(page) == [], name
+        assert 'webFont: "STIX-Web"' in page, name
+        assert "mathjax/MathJax.js" in page, name
+    assert (out / "mathjax" / "jax" / "output" / "HTML-CSS" / "fonts" / "STIX-Web" / "fontdata.js").is_file()

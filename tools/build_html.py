@@ -10,9 +10,11 @@ re-executed (``make notebooks`` does that).  What a reader gets in the folder:
 * ``NN_name.html`` for each chapter: text, maths, code, printed output and figures
   exactly as saved; jshtml animations (``nnlib.viz.to_jshtml``) are self-contained
   HTML + JavaScript and play offline, and the maths is typeset by a local copy of
-  MathJax in ``mathjax/``, so it needs no network either.  Widgets show their saved state where the
-  browser can load the widget renderer (it comes from a CDN, so online only); moving
-  them needs a live kernel: ``make lab``.
+  MathJax 2.7 in ``mathjax/`` (from jupyter-server-mathjax, with the STIX-Web fonts it
+  ships: see MATHJAX_CONFIG), so it needs no network either.  Nothing is loaded from
+  another machine (``remote_urls`` finds what would be; the tests check every page):
+  nbconvert's require.js and widget renderer come from CDNs, so they are left out, and
+  widgets show no saved view here; moving them needs a live kernel: ``make lab``.
 * ``index.html``: one entry per chapter with its title, a one-line summary and its
   learning goals, all taken from the chapter itself (nothing is hard-coded here):
 
@@ -38,6 +40,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html_mistune
 
@@ -176,24 +179,39 @@ NAV_CSS = """
 </style>
 """
 
-# matplotlib's jshtml player draws its buttons with Font Awesome icons from a CDN, so
-# offline they are blank.  These glyphs (in the fonts every browser has) replace them,
-# online and offline alike; each button keeps its tooltip ("Play", "Pause", ...).
-ANIMATION_ICONS_CSS = """
-<style>
-  .anim-buttons .fa::before { font: 14px/1 system-ui, "DejaVu Sans", sans-serif; }
-  .anim-buttons .fa-minus::before { content: "\\2212"; }
-  .anim-buttons .fa-plus::before { content: "+"; }
-  .anim-buttons .fa-fast-backward::before { content: "|\\25C0\\25C0"; }
-  .anim-buttons .fa-step-backward::before { content: "|\\25C0"; }
-  .anim-buttons .fa-play.fa-flip-horizontal { transform: none; }
-  .anim-buttons .fa-play.fa-flip-horizontal::before { content: "\\25C0"; }
-  .anim-buttons .fa-pause::before { content: "\\275A\\275A"; }
-  .anim-buttons .fa-play::before { content: "\\25B6"; }
-  .anim-buttons .fa-step-forward::before { content: "\\25B6|"; }
-  .anim-buttons .fa-fast-forward::before { content: "\\25B6\\25B6|"; }
-</style>
+# MathJax 2.7 as jupyter-server-mathjax ships it has only the STIX-Web fonts; its
+# HTML-CSS output asks for the TeX fonts by default, whose font data is missing, and every
+# formula with a character outside the first loaded block (a prime, a Greek letter in some
+# contexts...) became "[Math Processing Error]".  Use the fonts that are there.  Read by
+# MathJax when it starts, so it may come before or after the script that loads it.
+MATHJAX_CONFIG = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({
+  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+  SVG: {font: "STIX-Web"},
+  messageStyle: "none"
+});
+</script>
 """
+
+# The chapter pages: nbconvert's "lab" template without what it loads from CDNs
+# (require.js and the widget renderer from unpkg): nothing of the edition comes from a
+# network.  Widgets therefore show no saved view here; they need a live kernel anyway.
+PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}""" + MATHJAX_CONFIG + """{%- endblock html_head_js -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+"""
+
+# What a browser would fetch from another machine: src/href of script, link, img, iframe,
+# source, and url(...) in CSS.  tests check that no page of the edition has any.
+REMOTE_URL = re.compile(
+    r"""<(?:script|link|img|iframe|source|audio|video|embed)\b[^>]*?\b(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)"""
+    r"""|url\(\s*["']?((?:https?:)?//[^"')\s]+)""",
+    re.I)
+
+
+def remote_urls(page: str) -> list[str]:
+    """Every http(s) URL in ``page`` that a browser would load (not plain links to follow)."""
+    return [a or b for a, b in REMOTE_URL.findall(page)]
 
 
 def _nav(chapters: list[Chapter], i: int) -> str:
@@ -207,9 +225,9 @@ def _nav(chapters: list[Chapter], i: int) -> str:
 
 
 def _finish_page(page: str, title: str, nav: str) -> str:
-    """The chapter's title in <title>, offline animation icons, and navigation at both ends."""
+    """The chapter's title in <title> and navigation at both ends."""
     page = re.sub(r"<title>.*?</title>", lambda m: f"<title>{html.escape(title)}</title>", page, count=1, flags=re.S)
-    page = page.replace("</head>", NAV_CSS + ANIMATION_ICONS_CSS + "</head>", 1)
+    page = page.replace("</head>", NAV_CSS + "</head>", 1)
     page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + nav, page, count=1)
     return page.replace("</body>", nav + "\n</body>", 1)
 
@@ -231,7 +249,7 @@ def index_page(chapters: list[Chapter], mathjax_url: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(BOOK_TITLE)}</title>
-<script type="text/x-mathjax-config">
+{MATHJAX_CONFIG}<script type="text/x-mathjax-config">
 MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$'], ['\\\\(','\\\\)']], processEscapes: true}}}});
 </script>
 <script src="{html.escape(mathjax_url)}"></script>
@@ -277,7 +295,8 @@ def local_mathjax(out: Path) -> str:
 
 def build(paths: list[Path], out: Path, mathjax_url: str | None = None) -> list[Chapter]:
     out.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab", template_file="nn_chapter.html.j2",
+                            extra_loaders=[DictLoader({"nn_chapter.html.j2": PAGE_TEMPLATE})])
     exporter.mathjax_url = mathjax_url or local_mathjax(out)
     cells = [load_cells(p) for p in paths]
     chapters = [read_chapter(p, c) for p, c in zip(paths, cells)]

@@ -193,6 +193,30 @@ def _shorten(error: str, tail: int = 1200) -> str:
     return first if not rest else first + "\n" + ("…" + rest[-tail:] if len(rest) > tail else rest)
 
 
+def _animation_button(anim_id: str, action: str) -> str:
+    """A jshtml player's button: nnlib's player (data-anim-action) or matplotlib's (onclick)."""
+    return (f'[id="_anim{anim_id}"] button[data-anim-action="{action}"], '
+            f'button[onclick="anim{anim_id}.{action}_animation()"]')
+
+
+def _default_windowing(route) -> None:
+    """Settings as JupyterLab sends them, without the server's windowingMode for notebooks."""
+    import json
+
+    response = route.fetch()
+    try:
+        data = response.json()
+    except Exception:
+        route.fulfill(response=response)
+        return
+    items = data.get("settings", [data]) if isinstance(data, dict) else []
+    for item in items:
+        if isinstance(item, dict) and item.get("id") == "@jupyterlab/notebook-extension:tracker":
+            item["raw"] = "{}"
+            item["settings"] = {}
+    route.fulfill(response=response, body=json.dumps(data))
+
+
 @dataclass
 class ControlResult:
     kind: str
@@ -221,10 +245,15 @@ class ChapterRun:
 
 
 class ChapterPage:
-    def __init__(self, page, url: str, name: str):
+    def __init__(self, page, url: str, name: str, reader_windowing: bool = False):
+        """``reader_windowing``: this page gets JupyterLab's default notebook windowing (what a
+        reader has: off-screen cells skipped by the browser), whatever the test server's
+        settings say (the server keeps every cell rendered, conftest.LAB_SETTINGS)."""
         self.page = page
         self.url = url
         self.name = name
+        if reader_windowing:
+            page.route("**/lab/api/settings**", _default_windowing)
 
     # --- open and run ----------------------------------------------------------------
 
@@ -393,12 +422,18 @@ class ChapterPage:
         return self.js("() => __nn.listAnimations()")
 
     def play_animation(self, animation: dict) -> bool:
-        """Press the jshtml Play button; True when another frame is shown in time."""
+        """Scroll to the animation and press its Play button, as a reader does (no scrolling
+        away and back first); True when another frame is shown in time."""
         anim_id = animation["id"]
-        img = self.page.locator(f'[id="_anim_img{anim_id}"]')
-        img.scroll_into_view_if_needed()
+        # The reader brings the animation's cell to the top of the view (as the table of
+        # contents or the arrow keys do), waits a moment, and presses Play once.
+        self.js("id => document.getElementById('_anim_img' + id).closest('.jp-Cell').scrollIntoView()", anim_id)
+        self.page.wait_for_timeout(1000)
+        shown = self.js("id => document.getElementById('_anim_img' + id).getBoundingClientRect().height", anim_id)
+        if not shown:
+            return False   # the reader sees no picture: nothing to play (and Play moves under the click)
         before = self.js("id => __nn.animationState(id)", anim_id)
-        play = self.page.locator(f'button[onclick="anim{anim_id}.play_animation()"]')
+        play = self.page.locator(_animation_button(anim_id, "play"))
         play.click()
         try:
             self.page.wait_for_function("([id, b]) => { const s = __nn.animationState(id);"
@@ -408,7 +443,24 @@ class ChapterPage:
         except Exception:
             return False
         finally:
-            self.page.locator(f'button[onclick="anim{anim_id}.pause_animation()"]').click()
+            self.page.locator(_animation_button(anim_id, "pause")).click()
+
+    def wheel_to(self, selector: str, max_steps: int = 200) -> None:
+        """Scroll the notebook with the mouse wheel, as a reader does, until the output that
+        holds ``selector`` is in the view (its top in the upper half of the notebook)."""
+        box = self.page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer, .jp-NotebookPanel .jp-Notebook").first.bounding_box()
+        self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        where = ("([sel, top, height]) => { const el = document.querySelector(sel);"
+                 " const out = el && el.closest('.jp-OutputArea-output, .jp-Cell');"
+                 " if (!out) return 0; const r = out.getBoundingClientRect();"
+                 " return r.top < top + 40 ? -1 : (r.top > top + height / 2 ? 1 : 0); }")
+        for _ in range(max_steps):
+            direction = self.js(where, [selector, box["y"], box["height"]])
+            if direction == 0:
+                break
+            self.page.mouse.wheel(0, 250 * direction)
+            self.page.wait_for_timeout(60)
+        self.page.wait_for_timeout(300)
 
     # --- screenshot ------------------------------------------------------------------
 

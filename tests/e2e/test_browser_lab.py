@@ -9,7 +9,8 @@ For each chapters/NN_name.ipynb (parametrized, so chapters are covered as they l
    something long is stopped through its Stop button afterwards).  Where the figure stays
    the same picture, a changed text of its widgets (a setting for a later run) passes
    and is reported as such; a control marked ``nn-no-redraw`` is only checked for errors;
-4. every jshtml animation shows another frame when Play is pressed;
+4. every jshtml animation shows another frame when Play is pressed (and, in a separate
+   test, on the first press right after Run All, with JupyterLab's default windowing);
 5. no error reached the kernel's output while all that happened (widget callbacks);
 6. a screenshot goes to test-artifacts/screenshots/NN_name.png, and the slider→figure
    latency (median of >= 10 moves, input event to new image, measured in the page) is
@@ -62,6 +63,31 @@ def test_chapter_works_in_jupyterlab(lab, page, notebook, record_chapter):
             print("  slider->figure latency: no sliders in this chapter")
         print(f"  screenshot: {SCREENSHOTS / (run.name + '.png')}")
     assert not run.problems, f"{run.name}:\n- " + "\n- ".join(run.problems)
+
+
+def _with_animation() -> list:
+    return [p for p in chapter_notebooks() if "_anim_img" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("notebook", _with_animation(), ids=lambda p: p.stem)
+def test_animations_play_on_first_press_after_run_all(lab, page, notebook):
+    """A reader runs all cells, scrolls to an animation and presses Play once: it plays.
+
+    With JupyterLab's default windowing (off-screen cells are skipped by the browser), as a
+    reader has it; nothing else is used first, and the view is not scrolled away and back.
+    """
+    chapter = ChapterPage(page, lab.tree_url(notebook.name, workspace=f"e2e-anim-{notebook.stem}"),
+                          notebook.stem, reader_windowing=True)
+    assert not chapter.open(), "a dialog appeared on opening"
+    assert chapter.js("() => __nn.panel().content.notebookConfig.windowingMode") != "none"
+    chapter.run_all()
+    assert not chapter.errors()
+    animations = chapter.animations()
+    assert animations, "no jshtml animation after Run All"
+    failed = [a["cell"] for a in animations if not chapter.play_animation(a)]
+    chapter.screenshot(SCREENSHOTS / f"{notebook.stem}-first-play.png")
+    assert not failed, (f"{notebook.stem}: the animation in cell(s) {failed} did not advance within 3 s "
+                        f"of the first press of Play after Run All")
 
 
 def _same_control(fresh: list[dict], old: dict, i: int) -> dict | None:

@@ -343,9 +343,11 @@ ch01.weight_shape.check(shape_of_W2)
 # that for sigmoid-like $\sigma$, such sums can approximate *any* continuous function on a
 # closed bounded set as closely as you like: for every $\varepsilon > 0$ there are an $N$
 # and weights with $|\hat y(x) - f(x)| < \varepsilon$ for all $x$ in the set. **Hornik
-# (1991)** showed that the particular $\sigma$ hardly matters — any bounded, non-constant
-# activation will do, in any input dimension — so the power comes from the layered
-# architecture itself. (Leshno, Lin, Pinkus and Schocken, 1993, extended this to every
+# (1991)** showed that the particular $\sigma$ hardly matters: with any bounded, non-constant
+# activation, such sums approximate every *continuous* function on a closed bounded (compact)
+# set, in any input dimension — so the power comes from the layered architecture itself.
+# (Continuity matters: a function with a jump can be matched closely only away from the
+# jump, never uniformly across it.) (Leshno, Lin, Pinkus and Schocken, 1993, extended this to every
 # activation that is not a polynomial, which covers ReLU.)
 #
 # The idea is easy to see with ReLU: each neuron $v_j\,\mathrm{relu}(w_j x + b_j)$ is a
@@ -463,8 +465,9 @@ print("step, largest error:", "  ".join(f"N={N}: {e:.2f}" for N, e in zip(WIDTHS
 #
 # **Learnability.** With 32 ReLU neurons we constructed a fit of "bumpy" with an RMS error
 # below 0.01. Now train an `MLP([1, 32, 1])` of exactly that shape on the same target
-# with Adam for 300 epochs (`nnlib.training.train`; training is Chapter 3's subject — here it
-# is a tool):
+# with Adam for 300 epochs (`nnlib.training.train`; here it is a tool — how training works,
+# the learning rate, epochs, mini-batches, validation sets and Adam included, is taught at the
+# end of Chapter 3, "From gradients to learning"):
 
 # %%
 from nnlib.optimizers import Adam

@@ -219,6 +219,21 @@ for head in ["identity", "sigmoid", "softmax"]:
     print(f"MLP(..., head={head!r}) trains with the loss {MLP([2, 2], head=head).loss_name!r}")
 
 # %% [markdown]
+# **What `net.forward` returns.** `MLP.forward(X)` returns the output *after* the head,
+# $a^{(L)}$ — for a sigmoid or softmax head, probabilities — together with a cache of every
+# layer's values; the logits $z^{(L)}$ are `cache.z[-1]`. A PyTorch model usually returns the
+# **logits** instead and leaves the head to the loss: `nn.CrossEntropyLoss` applies the softmax
+# and `nn.BCEWithLogitsLoss` the sigmoid inside the loss (which is also numerically safer). So
+# to compare with PyTorch, compare its output with our `cache.z[-1]`; our losses, too, take the
+# logits (Chapter 3).
+
+# %%
+net_heads = MLP([2, 4, 3], activation="tanh", head="softmax", seed=0)
+a_L, cache_heads = net_heads.forward(np.array([[0.5, -1.0], [2.0, 0.3]]))   # (n, k) = (2, 3)
+print("forward returns softmax(cache.z[-1]):", np.allclose(a_L, softmax(cache_heads.z[-1])))
+print("its rows are probabilities (sum to 1):", np.allclose(a_L.sum(axis=1), 1.0))
+
+# %% [markdown]
 # ### Softmax and overflow
 #
 # Softmax exponentiates, and $e^z$ grows fast: in double precision the largest number is

@@ -325,3 +325,15 @@ def test_ch02_vectorised_forward_beats_a_loop_by_more_than_10x():
     t_1024 = best_time(lambda: small.predict(X_1024))
     assert t_loop > 10 * t_vectorised
     assert t_1024 / 1024 < t_alone / 10
+
+
+def test_forward_returns_the_heads_output_and_the_logits_are_in_the_cache():
+    """Chapter 2, §2.4: MLP.forward returns a^(L) = head(z^(L)); the logits are cache.z[-1]."""
+    from nnlib.activations import sigmoid, softmax
+    X = np.array([[0.5, -1.0], [2.0, 0.3]])
+    for head, f in (("softmax", softmax), ("sigmoid", sigmoid)):
+        net = MLP([2, 4, 3], activation="tanh", head=head, seed=0)
+        a_L, cache = net.forward(X)
+        np.testing.assert_allclose(a_L, f(cache.z[-1]), rtol=1e-12)
+        if head == "softmax":
+            np.testing.assert_allclose(a_L.sum(axis=1), 1.0, rtol=1e-12)

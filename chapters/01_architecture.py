@@ -219,8 +219,10 @@ ch01.layer.check(layer)
 #
 # Here is the same `MLP([2, 4, 3, 1])`, drawn by `nnlib.viz.plot_network` from its actual
 # weights: each line is one entry of some $W^{(l)}$ — red for positive, blue for negative,
-# thicker for larger $|W_{ij}|$. Count the lines between two layers: $h_l \cdot h_{l-1}$,
-# one per entry of the matrix.
+# thicker and darker for larger $|W_{ij}|$ (the colour bar beside it: each layer's lines are
+# measured against that layer's largest $|W_{ij}|$). Count the lines between two layers:
+# $h_l \cdot h_{l-1}$, one per entry of the matrix. Red and blue mean the sign of a weight in
+# every diagram of this chapter.
 
 # %%
 from nnlib.viz import plot_network
@@ -230,7 +232,8 @@ fig
 
 # %% [markdown]
 # Feed it one input and colour every neuron by its value $a^{(l)}_i$ (orange positive,
-# purple negative, white near 0). The cache returned by `net.forward` keeps every layer's
+# purple negative, white near 0 — the second colour bar; orange and purple always mean the
+# value of a neuron). The cache returned by `net.forward` keeps every layer's
 # values, `cache.a[0]` (= the input) to `cache.a[3]` (= the output):
 
 # %%
@@ -246,12 +249,12 @@ fig
 #
 # Computing the output means going through the layers in order: layer $l$ can only start
 # once layer $l-1$ is done. The animation lights the layers one at a time (press play, or
-# step with the buttons):
+# step with the buttons), with the same colours and colour bars as above:
 
 # %%
 from nnlib.viz import animate_forward, to_jshtml
 
-to_jshtml(animate_forward(net, x[0]))
+to_jshtml(animate_forward(net, x[0], colorbar=True, figsize=(6.4, 3.6), dpi=100))
 
 # %% [markdown]
 # Now build your own network. **Layers** sets the number of hidden layers, **width** the

@@ -54,12 +54,12 @@ from nnlib.losses import loss_and_delta
 from nnlib.network import MLP
 from nnlib.optimizers import SGD, Adam, Momentum
 from nnlib.training import train
-from nnlib.viz import (animate_gradient_flow, plot_gradient_norms, plot_layer_gradient_norms,
-                       plot_loss_curves, setup_notebook, to_jshtml)
+from nnlib.viz import (animate_gradient_flow, plot_layer_gradient_norms, plot_loss_curves,
+                       setup_notebook, to_jshtml)
 from nnlib.viz.cost import plot_backprop_cost
 from nnlib.viz.descent import plot_descent_curves
-from nnlib.viz.gradients import (plot_derivative_bound, plot_error_vs_eps, plot_kink_secant,
-                                 plot_norm_by_depth, plot_product_bound)
+from nnlib.viz.gradients import (plot_derivative_bound, plot_error_vs_eps, plot_gradient_norms_panels,
+                                 plot_kink_secant, plot_norm_by_depth, plot_product_bound)
 from nnlib.viz.initialization import plot_variance_by_depth
 from nnlib.widgets import gradient_flow_widget, vanishing_gradient_widget
 
@@ -473,13 +473,13 @@ fig
 # %%
 X_moons, y_moons = make_moons(100, 0.1, 0)
 net_sig = MLP([2, 6, 6, 6, 6, 6, 1], activation="sigmoid", head="sigmoid", init="xavier_normal", seed=0)
-anim = animate_gradient_flow(net_sig, X_moons, y_moons)
+anim = animate_gradient_flow(net_sig, X_moons, y_moons, figsize=(6.4, 3.6), dpi=100)
 to_jshtml(anim)
 
 # %% [markdown]
 # The colours fade towards the input: each step back multiplies by $\sigma'$ and by a weight
 # matrix. The per-layer norms $\lVert \partial L/\partial W^{(l)} \rVert_F$ of the same pass,
-# next to a ReLU network of the same shape (He initialization), on a log scale:
+# next to a ReLU network of the same shape (He initialization), on one shared log scale:
 
 # %%
 net_relu = MLP([2, 6, 6, 6, 6, 6, 1], activation="relu", head="sigmoid", init="he_normal", seed=0)
@@ -488,18 +488,15 @@ for model in (net_sig, net_relu):
     _, flow[model.activation] = model.loss_and_grads(X_moons, y_moons)   # forward, BCE, backward
     norms = flow[model.activation].layer_norms()
     print(f"{model.activation:>7}: ‖dW1‖ / ‖dW6‖ = {norms[0] / norms[-1]:.2g}")
-fig_sig, ax = plot_gradient_norms(flow["sigmoid"])
-ax.set_title("sigmoid, Xavier", fontsize="medium")
-fig_sig
-
-# %%
-fig_relu, ax = plot_gradient_norms(flow["relu"])
-ax.set_title("ReLU, He", fontsize="medium")
-fig_relu
+fig, axes = plot_gradient_norms_panels({"sigmoid, Xavier": flow["sigmoid"], "ReLU, He": flow["relu"]})
+fig
 
 # %% [markdown]
-# The same picture to play with: change the depth, the width and the activation, and step
-# through the frames.
+# The same picture to play with: change the depth, the width, the activation and the
+# initializer, and step through the frames. Choosing an activation selects the initializer
+# §6 derives for it (He for ReLU-like activations, Xavier for the others); choose another one
+# by hand — Xavier with ReLU, say — and the line above the picture says it is not the
+# recommended pairing.
 
 # %%
 gradient_flow_widget(seed=0)

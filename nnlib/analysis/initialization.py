@@ -45,3 +45,19 @@ def variance_by_depth(activation="relu", gain=2.0, depth=20, *, width=64, n=256,
         variances[l] = z.var()
         a = f(z)
     return variances
+
+
+def recommended_init(activation) -> str:
+    """The initialiser the derivation above recommends for a hidden ``activation``.
+
+    ReLU-like activations (≈ 0 far left, ≈ z far right: relu, gelu, silu) keep about half of
+    the second moment, so they get He's ``"he_normal"`` (2/fan_in); the others (tanh, sigmoid,
+    identity, …) are treated as near-linear around 0 and get Xavier's ``"xavier_normal"``.
+    The test reads the activation's own function from the registry, so a newly registered
+    activation gets a recommendation too.
+    """
+    activation = check_choice(activation, "activation", hidden_activations())
+    f = get_activation(activation).f
+    left, right = f(np.array([-8.0])), f(np.array([8.0]))
+    relu_like = abs(float(left[0])) < 0.05 and abs(float(right[0]) - 8.0) < 0.05
+    return "he_normal" if relu_like else "xavier_normal"

@@ -396,6 +396,10 @@ print("relu(x) + relu(-x) == |x| on [-1, 1]:", np.allclose(abs_net.predict(x_gri
 # * `step` with ReLU: the error shrinks, but watch the jump at 0. Then try `sigmoid`.
 # * `sine` with 3, 6, 12 neurons: when does the fit stop being visibly wrong?
 # * Any target with `identity`: no bends, so the best fit is a straight line, whatever N.
+# * Switch **weights** from `constructed` to `trained`: the same network, but its weights are
+#   now found by a short gradient descent from random ones (the first visit to a setting takes
+#   a moment; after that it is remembered). Compare the RMS errors for `bumpy` with 32 ReLU
+#   neurons: good weights exist, and gradient descent does not find them — §1.7 comes back to this.
 
 # %%
 from nnlib.widgets import universal_approximation_widget

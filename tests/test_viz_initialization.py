@@ -33,3 +33,13 @@ def test_plot_variance_by_depth_shares_the_y_axis():
     assert len(axes) == 2 and len(axes[0].lines) == 2
     assert axes[0].get_shared_y_axes().joined(axes[0], axes[1])
     assert axes[0].get_legend() is not None
+
+
+def test_recommended_init_is_he_for_relu_like_and_xavier_otherwise():
+    from nnlib.analysis.initialization import recommended_init
+    assert {a: recommended_init(a) for a in ("relu", "gelu", "silu")} == dict.fromkeys(
+        ("relu", "gelu", "silu"), "he_normal")
+    assert {a: recommended_init(a) for a in ("tanh", "sigmoid", "identity")} == dict.fromkeys(
+        ("tanh", "sigmoid", "identity"), "xavier_normal")
+    with pytest.raises(ValueError, match="activation"):
+        recommended_init("softmax")

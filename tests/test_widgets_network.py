@@ -214,6 +214,20 @@ def test_forward_pass_widget_starts_with_four_hidden_layers():
     assert forward_pass_widget(seed=0).controls["layers"].value == 4
 
 
+def test_universal_approximation_constructed_vs_trained():
+    from nnlib.widgets import universal_approximation_widget
+    box = universal_approximation_widget(seed=0)
+    c = box.controls
+    c["n_hidden"].value = 32
+    constructed = box.children[1].value
+    assert "constructed" in constructed
+    c["weights"].value = "trained"
+    trained = box.children[1].value
+    assert "trained" in trained and trained != constructed
+    rms = [float(text.split("<b>")[1].split("</b>")[0]) for text in (constructed, trained)]
+    assert rms[1] > 5 * rms[0]                     # existence is not learnability
+
+
 def test_bad_builder_arguments():
     with pytest.raises(ValueError, match="activation"):
         forward_pass_widget(activation="softmax")

@@ -897,6 +897,10 @@ names = dict(zip(CH3_RATES["lrs"], ["too small", "about right", "too large"]))
 for lr, losses in curves.items():
     print(f"η = {lr:<4g} ({names[lr]:>11}): loss {losses[0]:.4f} -> {losses[-1]:.4g} after "
           f"{losses.size} steps" + ("  (stopped: diverged)" if losses.size < CH3_RATES["steps"] else ""))
+good = curves[1.0]
+bump = 20 + int(np.argmax(good[20:]))                 # the largest loss after the first 20 steps
+print(f"η = 1: after falling to {good[bump - 10]:.3f} the loss jumps back to {good[bump]:.3f} "
+      f"at step {bump}, then falls again")
 fig, ax = plot_descent_curves(curves, labels=names)
 fig
 
@@ -904,7 +908,9 @@ fig
 # With $\eta = 0.05$ every step is safe but tiny: after 100 steps the loss has only fallen
 # from 0.185 to 0.10. With $\eta = 1$ it reaches 0.020, almost ten times lower. With
 # $\eta = 2.5$ it **diverges**: the loss climbs to 43 in 8 steps, and the next step takes it
-# beyond a thousand times its start, where the run stops. Why a too-large step makes
+# beyond a thousand times its start, where the run stops. Even $\eta = 1$ is close to the edge:
+# near step 80 one step overshoots and the loss jumps from 0.037 back up to 0.183, almost its
+# starting value, before falling again. Why a too-large step makes
 # things worse: near a minimum $\theta^*$ the loss looks like a bowl,
 # $L \approx L^* + \tfrac{c}{2}(\theta - \theta^*)^2$ with curvature $c$, so one step gives
 # $\theta - \theta^* \leftarrow (1 - \eta c)(\theta - \theta^*)$. For $\eta < 2/c$ the factor is

@@ -409,3 +409,12 @@ def test_momentum_and_adam_are_lower_after_one_epoch():
     assert round(first["sgd"], 2) == 0.19 and round(first["momentum"], 2) == 0.10
     assert round(first["adam"], 2) == 0.11
     assert all(0.005 < v < 0.02 for v in last.values())
+
+
+def test_eta_one_overshoots_once_near_step_80():
+    """η = 1: 0.037 at step 72, 0.183 at step 82 (the largest loss after step 20), 0.0197 at 99."""
+    ns = chapter_namespace(until="bump = 20 +")
+    good = ns["curves"][1.0]
+    assert ns["bump"] == 82
+    assert round(good[72], 3) == 0.037 and round(good[82], 3) == 0.183
+    assert good[-1] < 0.02

@@ -32,7 +32,7 @@ def test_plot_variance_by_depth_shares_the_y_axis():
     fig, axes = plot_variance_by_depth(variances)
     assert len(axes) == 2 and len(axes[0].lines) == 2
     assert axes[0].get_shared_y_axes().joined(axes[0], axes[1])
-    assert axes[0].get_legend() is not None
+    assert axes[-1].get_legend() is not None
 
 
 def test_recommended_init_is_he_for_relu_like_and_xavier_otherwise():

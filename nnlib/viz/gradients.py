@@ -323,6 +323,12 @@ def plot_gradient_norms_panels(norms_by_label: dict, axes=None, figsize=None, dp
     for ax, (label, norms) in zip(axes, zip(norms_by_label, all_norms)):
         GradientBarArtists(ax).update(norms)
         ax.set_title(str(label), fontsize="medium")
+        ax.tick_params(labelsize="small")
+        ax.xaxis.label.set_fontsize("small")
+        if ax is not axes[0]:
+            ax.set_ylabel("")
+        else:
+            ax.yaxis.label.set_fontsize("small")
     positive = np.concatenate([v[v > 0] for v in all_norms])
     bottom = float(positive.min()) / 10 if positive.size else 1e-12
     top = max(float(max(v.max() for v in all_norms)), bottom * 10) * 3

@@ -30,5 +30,6 @@ def plot_variance_by_depth(variances: dict, axes=None):
         ax.set_xlabel("layer $l$")
         ax.grid(True, which="major", alpha=0.3)
     axes[0].set_ylabel(r"$\mathrm{Var}(z^{(l)})$")
-    axes[0].legend(fontsize="small", title=r"$\mathrm{Var}(w)$", title_fontsize="small")
+    axes[-1].legend(fontsize="small", title=r"$\mathrm{Var}(w)$", title_fontsize="small",
+                    loc="lower left")
     return fig, axes

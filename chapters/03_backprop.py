@@ -849,6 +849,7 @@ print("1e-3 past the kink:", check_relu_net())
 # %%
 print(f"settings: {CH3_LEARNING}")
 sine = load_dataset(**CH3_LEARNING["data"])
+print(f"{len(sine.X_train)} training points, {len(sine.X_val)} held back for validation")
 sizes, act = list(CH3_LEARNING["sizes"]), CH3_LEARNING["activation"]
 net_s = MLP(sizes, activation=act, head="identity", init="xavier_normal", seed=CH3_LEARNING["seed"])
 L_before, grads_s = net_s.loss_and_grads(sine.X_train, sine.y_train)   # forward, loss, backward
@@ -968,8 +969,8 @@ fig
 #   parameter gets a step of about $\eta$ whatever the size of its gradient, which makes one
 #   learning rate (often $10^{-3}$) work across many problems.
 #
-# (`nnlib.optimizers.Momentum` and `Adam` compute exactly PyTorch's `SGD(momentum=β)` and
-# `Adam`.) The same training with each, momentum's $\eta$ chosen so that $\eta/(1-\beta)$ equals
+# (Without weight decay, `nnlib.optimizers.Momentum` and `Adam` compute exactly PyTorch's
+# `SGD(momentum=β)` and `Adam`.) The same training with each, momentum's $\eta$ chosen so that $\eta/(1-\beta)$ equals
 # plain SGD's:
 
 # %%

@@ -26,6 +26,10 @@ def test_descent_curves_refuse_bad_rates():
     X, y = make_sine(10, 0.1, seed=0)
     with pytest.raises(ValueError, match="lr"):
         descent_curves(X, y, lrs=(0.0,))
+    with pytest.raises(TypeError, match="lrs"):
+        descent_curves(X, y, lrs=0.1)
+    with pytest.raises(ValueError, match="lrs"):
+        descent_curves(X, y, lrs=())
     with pytest.raises(TypeError, match="steps"):
         descent_curves(X, y, lrs=(0.1,), steps=1.5)
 

@@ -26,6 +26,11 @@ def descent_curves(X, y, lrs, steps=100, *, sizes=(1, 16, 1), activation="tanh",
     exceeds ``DIVERGED_FACTOR`` × its starting value: that rate diverged.
     """
     steps = check_int(steps, "steps", minimum=1)
+    if isinstance(lrs, (str, bytes, dict)) or not hasattr(lrs, "__iter__"):
+        raise TypeError(f"lrs must be a sequence of learning rates, got {type(lrs).__name__}")
+    lrs = list(lrs)
+    if not lrs:
+        raise ValueError("lrs must hold at least one learning rate, got an empty sequence")
     curves = {}
     for lr in lrs:
         lr = check_float(lr, "lr", low=0.0, low_inclusive=False)

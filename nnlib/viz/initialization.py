@@ -19,6 +19,8 @@ def plot_variance_by_depth(variances: dict, axes=None):
     ``variances`` maps an activation name to ``{label: array (depth,)}``, e.g.
     ``{"relu": {"He (2/fan_in)": v, …}, "tanh": {…}}``.  Returns ``(fig, axes)``.
     """
+    if not isinstance(variances, dict) or not variances:
+        raise ValueError(f"variances must map at least one activation to its curves, got {variances!r}")
     fig, axes = new_panels(len(variances), axes=axes, figsize=(3.6 * len(variances), 3.2),
                            dpi=100, sharey=True)
     for ax, (activation, by_label) in zip(axes, variances.items()):

@@ -32,8 +32,8 @@
 # 5. **Watching δ flow backwards**.
 # 6. **Vanishing and exploding gradients**: why deep sigmoid networks stall, and what fixes it.
 # 7. **Gradient checking as a habit**: reading the relative error, kinks, float32.
-# 8. **From gradients to learning**: one gradient step, your own training loop, the learning
-#    rate, mini-batches and epochs, a validation set, momentum and Adam.
+# 8. After the summary, **From gradients to learning**: one gradient step, your own training
+#    loop, the learning rate, mini-batches and epochs, a validation set, momentum and Adam.
 #
 # Every number quoted in the text is printed by a cell next to it; run the cells in order.
 
@@ -827,7 +827,25 @@ print("1e-3 past the kink:", check_relu_net())
 # switch back.
 
 # %% [markdown]
-# ## 8. From gradients to learning
+# ## Summary
+#
+# - $\delta^{(l)} = \partial L/\partial z^{(l)}$ obeys $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$
+#   — in code with the batch in rows, `delta = (delta_next @ W_next) * dsigma(z)`.
+# - From $\delta$: `dW = delta.T @ a_prev` (a sum over the batch of outer products) and
+#   `db = delta.sum(axis=0)`.
+# - A backward pass costs a small constant times a forward pass, whatever the size of the
+#   network; finite differences cost $2P$ forward passes.
+# - The backward signal is a product of one $\sigma'$ and one $W$ per layer: sigmoid's
+#   $\sigma' \le \tfrac14$ makes it vanish with depth; He initialization for ReLU, residual
+#   connections and batch normalization keep it level — though skips alone can also make it
+#   explode (ReLU + He + residual).
+# - Check every new backward pass numerically, in float64, on a tiny network — and know
+#   that kinks and float32 make a correct gradient look wrong.
+# - $\mathrm{Var}(z^{(l)}) = \text{fan\_in}\cdot\mathrm{Var}(w)\cdot E[(a^{(l-1)})^2]$: He's
+#   $2/\text{fan\_in}$ keeps a ReLU network's signal level, Xavier's suits tanh.
+
+# %% [markdown]
+# ## From gradients to learning
 #
 # The gradient $\nabla L$ — all the $\partial L/\partial W^{(l)}$ and $\partial L/\partial b^{(l)}$
 # together — points in the direction in which the loss rises fastest. **Gradient descent**
@@ -989,24 +1007,7 @@ for name, optimizer in optimizers.items():
 # much lower after the first epoch (0.10 and 0.11 against 0.19). What they
 # cannot change is the lesson of the learning-rate picture: each has a rate above which it
 # diverges. Chapters 4 and 5 train with them, now no longer black boxes.
-
-# %% [markdown]
-# ## Summary
 #
-# - $\delta^{(l)} = \partial L/\partial z^{(l)}$ obeys $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$
-#   — in code with the batch in rows, `delta = (delta_next @ W_next) * dsigma(z)`.
-# - From $\delta$: `dW = delta.T @ a_prev` (a sum over the batch of outer products) and
-#   `db = delta.sum(axis=0)`.
-# - A backward pass costs a small constant times a forward pass, whatever the size of the
-#   network; finite differences cost $2P$ forward passes.
-# - The backward signal is a product of one $\sigma'$ and one $W$ per layer: sigmoid's
-#   $\sigma' \le \tfrac14$ makes it vanish with depth; He initialization for ReLU, residual
-#   connections and batch normalization keep it level — though skips alone can also make it
-#   explode (ReLU + He + residual).
-# - Check every new backward pass numerically, in float64, on a tiny network — and know
-#   that kinks and float32 make a correct gradient look wrong.
-# - $\mathrm{Var}(z^{(l)}) = \text{fan\_in}\cdot\mathrm{Var}(w)\cdot E[(a^{(l-1)})^2]$: He's
-#   $2/\text{fan\_in}$ keeps a ReLU network's signal level, Xavier's suits tanh.
-# - Training steps against the gradient, $\theta \leftarrow \theta - \eta\,\partial L/\partial\theta$:
-#   too small an $\eta$ crawls, too large diverges; mini-batches and epochs organise the steps,
-#   a validation set measures what the network learnt, momentum and Adam refine the step.
+# **In short.** Training steps against the gradient, $\theta \leftarrow \theta - \eta\,\partial L/\partial\theta$:
+# too small an $\eta$ crawls, too large diverges; mini-batches and epochs organise the steps, a
+# validation set measures what the network learnt, and momentum and Adam refine the step.

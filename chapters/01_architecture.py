@@ -598,6 +598,8 @@ for name, v in val.items():
     print(f"{name:24} validation accuracy: mean {v.mean():.2f}, from {v.min():.2f} to {v.max():.2f}")
 
 # %%
+from matplotlib.lines import Line2D
+
 from nnlib.viz import plot_decision_boundary
 
 fig, axes = new_panels(2, figsize=(8, 3.6))
@@ -605,6 +607,10 @@ for ax, (name, candidate) in zip(axes, nets.items()):
     plot_decision_boundary(candidate, spirals.X_train, spirals.y_train, ax=ax,
                            X_val=spirals.X_val, y_val=spirals.y_val)
     ax.set_title(f"{name} (seed 0)", fontsize="medium")
+marker = dict(ls="", marker="o", color="0.35")          # legend entries for the two kinds of points
+axes[0].legend(handles=[Line2D([], [], label="training points", **marker),
+                        Line2D([], [], label="validation points (hollow)", mfc="none", **marker)],
+               fontsize="small", loc="lower left", framealpha=0.9)
 fig
 
 # %% [markdown]

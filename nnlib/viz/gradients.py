@@ -139,7 +139,7 @@ class GradientFlowArtists:
     def __init__(self, ax, net, X, y, max_neurons=MAX_NEURONS):
         self.net = net
         self.diagram = NetworkDiagram(ax, _net_sizes(net), max_neurons=max_neurons)
-        self.diagram.caption.set_fontsize(8)       # the backward rule is a long line
+        self.diagram.caption.set_fontsize(9)       # the backward rule is a long line
         self.update(X, y)
 
     @property

@@ -99,7 +99,8 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
     controls["init"] = widgets.Dropdown(options=list(INITIALIZERS), description="init",
                                         value=recommended_init(controls["activation"].value))
     advice = widgets.HTML()
-    view = FigureView(figsize=(6.6, 3.4), dpi=72, ncols=2, width_ratios=[2.3, 1])
+    # dpi 90: the caption and the layer labels stay readable at the size the page shows them
+    view = FigureView(figsize=(6.6, 3.4), dpi=90, ncols=2, width_ratios=[2.3, 1])
     bars = GradientBarArtists(view.axes[1])
     state = {"picture": None}
 

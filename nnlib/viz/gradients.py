@@ -214,6 +214,10 @@ def add_gradient_colorbar(ax, cmap=GRADIENT_CMAP):
     bar = ax.figure.colorbar(mappable, ax=ax, shrink=0.7, pad=0.01, aspect=25)
     bar.set_label("|∂L/∂W| (edges), mean |δ| (neurons)\nrelative to the largest", fontsize="small")
     bar.ax.tick_params(labelsize="small")
+    # Plain-text decade labels and no minor ticks: mathtext labels would double a widget's redraw.
+    bar.ax.yaxis.set_major_locator(LogLocator(numticks=DECADES + 1))
+    bar.ax.yaxis.set_minor_locator(NullLocator())
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
     return bar
 
 

@@ -18,7 +18,8 @@ from ..analysis.gradients import gradient_norms_by_layer
 from ..analysis.initialization import recommended_init
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
-from ..viz.gradients import GradientBarArtists, GradientFlowArtists, LayerNormArtists
+from ..viz.gradients import (GradientBarArtists, GradientFlowArtists, LayerNormArtists,
+                             add_gradient_colorbar)
 from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _box, _controls_column, _mlp,
                     _network_controls, _Stepper, explorer_box, fixed_layout)
 
@@ -101,6 +102,7 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
     advice = widgets.HTML()
     # dpi 90: the caption and the layer labels stay readable at the size the page shows them
     view = FigureView(figsize=(6.6, 3.4), dpi=90, ncols=2, width_ratios=[2.3, 1])
+    add_gradient_colorbar(view.axes[0])      # the diagram's log colour scale (fixed: relative)
     bars = GradientBarArtists(view.axes[1])
     state = {"picture": None}
 

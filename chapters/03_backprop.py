@@ -468,7 +468,8 @@ fig
 # network (Xavier initialization) for a batch of the two-moons data. Frame 0 is the state after
 # the forward pass; each later frame lights one more layer, from the output back to the
 # input. A neuron's colour is its mean $|\delta_i|$ over the batch, an edge's colour is
-# $|\partial L/\partial W_{ij}|$, both on one logarithmic scale (dark = large, pale = small).
+# $|\partial L/\partial W_{ij}|$, both on the same logarithmic colour scale (dark = large, pale =
+# small), each measured against its own largest value — the colour bar beside the diagram.
 
 # %%
 X_moons, y_moons = make_moons(100, 0.1, 0)

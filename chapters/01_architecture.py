@@ -219,8 +219,10 @@ ch01.layer.check(layer)
 #
 # Here is the same `MLP([2, 4, 3, 1])`, drawn by `nnlib.viz.plot_network` from its actual
 # weights: each line is one entry of some $W^{(l)}$ — red for positive, blue for negative,
-# thicker for larger $|W_{ij}|$. Count the lines between two layers: $h_l \cdot h_{l-1}$,
-# one per entry of the matrix.
+# thicker and darker for larger $|W_{ij}|$ (the colour bar beside it: each layer's lines are
+# measured against that layer's largest $|W_{ij}|$). Count the lines between two layers:
+# $h_l \cdot h_{l-1}$, one per entry of the matrix. Red and blue mean the sign of a weight in
+# every diagram of this chapter.
 
 # %%
 from nnlib.viz import plot_network
@@ -230,7 +232,8 @@ fig
 
 # %% [markdown]
 # Feed it one input and colour every neuron by its value $a^{(l)}_i$ (orange positive,
-# purple negative, white near 0). The cache returned by `net.forward` keeps every layer's
+# purple negative, white near 0 — the second colour bar; orange and purple always mean the
+# value of a neuron). The cache returned by `net.forward` keeps every layer's
 # values, `cache.a[0]` (= the input) to `cache.a[3]` (= the output):
 
 # %%
@@ -246,12 +249,12 @@ fig
 #
 # Computing the output means going through the layers in order: layer $l$ can only start
 # once layer $l-1$ is done. The animation lights the layers one at a time (press play, or
-# step with the buttons):
+# step with the buttons), with the same colours and colour bars as above:
 
 # %%
 from nnlib.viz import animate_forward, to_jshtml
 
-to_jshtml(animate_forward(net, x[0]))
+to_jshtml(animate_forward(net, x[0], colorbar=True, figsize=(6.4, 3.6), dpi=100))
 
 # %% [markdown]
 # Now build your own network. **Layers** sets the number of hidden layers, **width** the
@@ -343,9 +346,11 @@ ch01.weight_shape.check(shape_of_W2)
 # that for sigmoid-like $\sigma$, such sums can approximate *any* continuous function on a
 # closed bounded set as closely as you like: for every $\varepsilon > 0$ there are an $N$
 # and weights with $|\hat y(x) - f(x)| < \varepsilon$ for all $x$ in the set. **Hornik
-# (1991)** showed that the particular $\sigma$ hardly matters — any bounded, non-constant
-# activation will do, in any input dimension — so the power comes from the layered
-# architecture itself. (Leshno, Lin, Pinkus and Schocken, 1993, extended this to every
+# (1991)** showed that the particular $\sigma$ hardly matters: with any bounded, non-constant
+# activation, such sums approximate every *continuous* function on a closed bounded (compact)
+# set, in any input dimension — so the power comes from the layered architecture itself.
+# (Continuity matters: a function with a jump can be matched closely only away from the
+# jump, never uniformly across it.) (Leshno, Lin, Pinkus and Schocken, 1993, extended this to every
 # activation that is not a polynomial, which covers ReLU.)
 #
 # The idea is easy to see with ReLU: each neuron $v_j\,\mathrm{relu}(w_j x + b_j)$ is a
@@ -391,6 +396,10 @@ print("relu(x) + relu(-x) == |x| on [-1, 1]:", np.allclose(abs_net.predict(x_gri
 # * `step` with ReLU: the error shrinks, but watch the jump at 0. Then try `sigmoid`.
 # * `sine` with 3, 6, 12 neurons: when does the fit stop being visibly wrong?
 # * Any target with `identity`: no bends, so the best fit is a straight line, whatever N.
+# * Switch **weights** from `constructed` to `trained`: the same network, but its weights are
+#   now found by a short gradient descent from random ones (the first visit to a setting takes
+#   a moment; after that it is remembered). Compare the RMS errors for `bumpy` with 32 ReLU
+#   neurons: good weights exist, and gradient descent does not find them — §1.7 comes back to this.
 
 # %%
 from nnlib.widgets import universal_approximation_widget
@@ -463,8 +472,9 @@ print("step, largest error:", "  ".join(f"N={N}: {e:.2f}" for N, e in zip(WIDTHS
 #
 # **Learnability.** With 32 ReLU neurons we constructed a fit of "bumpy" with an RMS error
 # below 0.01. Now train an `MLP([1, 32, 1])` of exactly that shape on the same target
-# with Adam for 300 epochs (`nnlib.training.train`; training is Chapter 3's subject — here it
-# is a tool):
+# with Adam for 300 epochs (`nnlib.training.train`; here it is a tool — how training works,
+# the learning rate, epochs, mini-batches, validation sets and Adam included, is taught at the
+# end of Chapter 3, "From gradients to learning"):
 
 # %%
 from nnlib.optimizers import Adam
@@ -588,6 +598,8 @@ for name, v in val.items():
     print(f"{name:24} validation accuracy: mean {v.mean():.2f}, from {v.min():.2f} to {v.max():.2f}")
 
 # %%
+from matplotlib.lines import Line2D
+
 from nnlib.viz import plot_decision_boundary
 
 fig, axes = new_panels(2, figsize=(8, 3.6))
@@ -595,6 +607,10 @@ for ax, (name, candidate) in zip(axes, nets.items()):
     plot_decision_boundary(candidate, spirals.X_train, spirals.y_train, ax=ax,
                            X_val=spirals.X_val, y_val=spirals.y_val)
     ax.set_title(f"{name} (seed 0)", fontsize="medium")
+marker = dict(ls="", marker="o", color="0.35")          # legend entries for the two kinds of points
+axes[0].legend(handles=[Line2D([], [], label="training points", **marker),
+                        Line2D([], [], label="validation points (hollow)", mfc="none", **marker)],
+               fontsize="small", loc="lower left", framealpha=0.9)
 fig
 
 # %% [markdown]

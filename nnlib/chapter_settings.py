@@ -41,3 +41,16 @@ CH5_NEAR_ZERO = 1e-2
 CH5_HIGH_LR = dict(data=CH4_RACE["data"],
                    train=dict(sizes=[2, 32, 32, 32, 1], activation="relu", optimizer="sgd",
                               lr=2.0, epochs=60, batch_size=32, seed=0))
+#: Chapter 3, "from gradients to learning": noisy sine, a 1-16-1 tanh network, squared error.
+CH3_LEARNING = dict(data=dict(name="sine", n=160, noise=0.1, val_fraction=0.25, seed=0),
+                    sizes=(1, 16, 1), activation="tanh", seed=0)
+#: Chapter 3: full-batch gradient descent with a too small, a good and a too large rate.
+CH3_RATES = dict(lrs=(0.05, 1.0, 2.5), steps=100)
+#: Chapter 3: mini-batch training with a validation set (nnlib.training.train).
+CH3_MINIBATCH = dict(lr=0.5, epochs=60, batch_size=16, seed=0)
+#: Chapter 3, initialisation: Var(w) = gain / fan_in, a stack of equal layers.
+CH3_INIT_GAINS = {"too small (0.5/fan_in)": 0.5, "Xavier (1/fan_in)": 1.0, "He (2/fan_in)": 2.0,
+                  "too large (4/fan_in)": 4.0}
+CH3_VARIANCE = dict(depth=20, width=128, n=128, seed=0)
+#: Chapter 3: the same mini-batch training with three optimizers (Momentum's η/(1 − β) = SGD's η).
+CH3_OPTIMIZERS = {"sgd": dict(lr=0.5), "momentum": dict(lr=0.05, beta=0.9), "adam": dict(lr=0.01)}

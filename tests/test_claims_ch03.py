@@ -245,3 +245,176 @@ def test_relu_kink_fails_the_check_only_for_its_unit():
     assert check.errors["W2"] < 1e-8 and check.errors["b2"] < 1e-8
     b1[0] += 1e-3
     assert _check(net, X, y).passed
+
+
+# --- §1: the scalar warm-up, the ½ in squared error ------------------------------------------
+
+def test_scalar_warm_up_chain_rule_matches_finite_differences():
+    """x = 1.5, y = 0.5, w1 = 0.8, w2 = −1.2: ∂L/∂w1 = 0.4554, ∂L/∂w2 = −1.0930."""
+    ns = chapter_namespace(until="def path_loss")
+    assert ns["dw1_s"] == pytest.approx(0.4554, abs=1e-4)
+    assert ns["dw2_s"] == pytest.approx(-1.0930, abs=1e-4)
+    assert ns["dw1_s"] == pytest.approx(ns["fd_w1"], abs=1e-8)
+    assert ns["dw2_s"] == pytest.approx(ns["fd_w2"], abs=1e-8)
+    assert ns["delta1_s"] == pytest.approx(ns["delta2_s"] * ns["w2_s"] * ns["da1_dz1"])
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_squared_error_has_a_half_and_is_k_over_2_times_pytorchs(k):
+    """nnlib's mse = (1/2n) Σ‖a − y‖²; PyTorch's F.mse_loss = mean over all n·k entries."""
+    rng = np.random.default_rng(0)
+    a, y = rng.normal(size=(5, k)), rng.normal(size=(5, k))
+    L, delta = loss_and_delta("mse", a, y)
+    torch_mse = np.mean((a - y) ** 2)
+    assert L == pytest.approx(k / 2 * torch_mse, rel=1e-12)
+    np.testing.assert_allclose(delta, (a - y) / 5, rtol=1e-12)
+
+
+def test_cross_entropy_deltas_are_a_minus_y():
+    """Sigmoid + BCE and softmax + CE: δ^(L) = (a − y)/n from the logits (the §1 derivation)."""
+    from nnlib.activations import sigmoid, softmax
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(4, 1))
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    np.testing.assert_allclose(loss_and_delta("bce", z, y)[1], (sigmoid(z) - y) / 4, rtol=1e-12)
+    z3 = rng.normal(size=(4, 3))
+    Y = np.eye(3)[[0, 2, 1, 2]]
+    np.testing.assert_allclose(loss_and_delta("cross_entropy", z3, Y)[1], (softmax(z3) - Y) / 4,
+                               rtol=1e-10, atol=1e-15)
+
+
+def test_flop_ratios_and_finite_difference_count_quoted_in_section_4():
+    ns = chapter_namespace(until="P_largest =")
+    flops = {k: ns["matmul_flops"](sizes, n=64) for k, sizes in ns["sizes_by_depth"].items()}
+    assert round(flops[1][1] / flops[1][0], 2) == 1.06
+    assert round(flops[32][1] / flops[32][0], 2) == 1.98
+    assert 2 * ns["P_largest"] == 66626
+
+
+# --- §6: by depth, tanh and ReLU/He fall slowly; the variance derivation ----------------------
+
+def test_by_depth_tanh_and_relu_he_fall_by_14_and_20_over_30_layers():
+    """Medians over seeds 0–2 of ‖dW1‖, 1 vs 30 hidden layers: tanh 4.5e-1 → 3.2e-2 (14×),
+    ReLU/He 2.8e-1 → 1.4e-2 (20×), sigmoid 6.6e18×."""
+    def median(depth, **setup):
+        return np.median([first_layer_norms(s, depth=depth, **setup)[0] for s in range(3)])
+
+    tanh = median(1, activation="tanh", init="xavier_normal") / median(30, activation="tanh",
+                                                                       init="xavier_normal")
+    relu = median(1, **RELU_HE) / median(30, **RELU_HE)
+    assert round(tanh) == 14 and round(relu) == 20
+    assert median(1, **SIGMOID) / median(30, **SIGMOID) > 1e18
+
+
+def _variances():
+    from nnlib.analysis.initialization import variance_by_depth
+    from nnlib.chapter_settings import CH3_INIT_GAINS, CH3_VARIANCE
+    return {act: {gain: variance_by_depth(act, gain, **CH3_VARIANCE) for gain in CH3_INIT_GAINS.values()}
+            for act in ("relu", "tanh")}
+
+
+def test_relu_variance_follows_gain_over_two_per_layer():
+    """Var(z20)/Var(z1) for gains 0.5, 1, 2, 4: 1.3e-12, 6.6e-7, 0.35, 1.8e5 against the
+    prediction (gain/2)^19 = 3.6e-12, 1.9e-6, 1, 5.2e5 (within a factor 3)."""
+    relu = _variances()["relu"]
+    for gain, v in relu.items():
+        assert v[0] == pytest.approx(gain, rel=0.05)                 # input N(0, 1)
+        predicted = (gain / 2) ** 19
+        assert predicted / 3 < v[-1] / v[0] < predicted * 3
+    assert round(relu[2.0][-1] / relu[2.0][0], 2) == 0.35
+
+
+def test_tanh_variance_fades_with_xavier_and_levels_off_when_large():
+    """tanh: Var(z20) = 3.6e-7, 0.028, 0.63, 2.1 for gains 0.5, 1, 2, 4."""
+    tanh = _variances()["tanh"]
+    assert tanh[0.5][-1] < 1e-6
+    assert round(tanh[1.0][-1], 3) == 0.028
+    assert round(tanh[2.0][-1], 2) == 0.63 and round(tanh[4.0][-1], 1) == 2.1
+    for gain in (2.0, 4.0):                       # levelled off: the last 5 layers within 10 %
+        last = tanh[gain][-5:]
+        assert last.max() / last.min() < 1.1
+
+
+def test_relu_he_variance_stays_within_a_factor_4_over_seeds():
+    """Finite width makes He's line wander: seeds 0–5 end at 0.34 … 1.17 × Var(z1)."""
+    from nnlib.analysis.initialization import variance_by_depth
+    from nnlib.chapter_settings import CH3_VARIANCE
+    for seed in range(6):
+        v = variance_by_depth("relu", 2.0, **{**CH3_VARIANCE, "seed": seed})
+        assert 0.25 < v[-1] / v[0] < 4
+
+
+# --- §8: from gradients to learning -----------------------------------------------------------
+
+def _learning():
+    from nnlib.chapter_settings import CH3_LEARNING
+    from nnlib.datasets import load_dataset
+    sine = load_dataset(**CH3_LEARNING["data"])
+
+    def new_net():
+        return MLP(list(CH3_LEARNING["sizes"]), activation=CH3_LEARNING["activation"],
+                   head="identity", init="xavier_normal", seed=CH3_LEARNING["seed"])
+    return sine, new_net
+
+
+def test_one_gradient_step_lowers_the_loss():
+    """η = 1: 0.1850 → 0.1084."""
+    ns = chapter_namespace(until="L_after, _ =")
+    assert round(ns["L_before"], 4) == 0.1850 and round(ns["L_after"], 4) == 0.1084
+
+
+def test_learning_rates_too_small_right_too_large():
+    """100 full-batch steps: η 0.05 → 0.1035, η 1 → 0.01971, η 2.5 diverges after 8 steps (43.42)."""
+    from nnlib.analysis.descent import DIVERGED_FACTOR, descent_curves
+    from nnlib.chapter_settings import CH3_LEARNING, CH3_RATES
+    sine, _ = _learning()
+    curves = descent_curves(sine.X_train, sine.y_train, **CH3_RATES, sizes=CH3_LEARNING["sizes"],
+                            activation=CH3_LEARNING["activation"], seed=CH3_LEARNING["seed"])
+    small, right, large = (curves[lr] for lr in CH3_RATES["lrs"])
+    assert small.size == right.size == CH3_RATES["steps"]
+    assert round(small[0], 3) == 0.185 and round(small[-1], 2) == 0.10
+    assert round(right[-1], 3) == 0.020 and small[-1] / right[-1] > 5
+    assert large.size == 8 and round(large[-1]) == 43
+    assert large[-1] > 200 * large[0]
+    assert DIVERGED_FACTOR == 1e3
+
+
+def test_minibatch_training_with_validation():
+    """Batches of 16 on 120 points: 8 steps per epoch; after 60 epochs training 0.0128,
+    validation 0.0196, validation above training after 55 of the 60 epochs."""
+    from nnlib.chapter_settings import CH3_MINIBATCH as mb
+    from nnlib.optimizers import SGD
+    from nnlib.training import train
+    sine, new_net = _learning()
+    h = train(new_net(), sine.X_train, sine.y_train, sine.X_val, sine.y_val, optimizer=SGD(mb["lr"]),
+              epochs=mb["epochs"], batch_size=mb["batch_size"], seed=mb["seed"])
+    assert len(sine.X_train) == 120 and len(sine.X_val) == 40
+    assert -(-120 // mb["batch_size"]) == 8 and h.epochs_run == 60
+    assert round(h.train_loss[-1], 4) == 0.0128 and round(h.val_loss[-1], 4) == 0.0196
+    assert sum(v > t for t, v in zip(h.train_loss, h.val_loss)) == 55
+
+
+def test_momentum_and_adam_are_lower_after_one_epoch():
+    """Epoch 1: SGD 0.19, momentum 0.10, Adam 0.11; after 60 all near 0.01."""
+    from nnlib.chapter_settings import CH3_MINIBATCH as mb, CH3_OPTIMIZERS
+    from nnlib.optimizers import SGD, Adam, Momentum
+    from nnlib.training import train
+    sine, new_net = _learning()
+    first, last = {}, {}
+    for name, cls in (("sgd", SGD), ("momentum", Momentum), ("adam", Adam)):
+        h = train(new_net(), sine.X_train, sine.y_train, sine.X_val, sine.y_val,
+                  optimizer=cls(**CH3_OPTIMIZERS[name]), epochs=mb["epochs"],
+                  batch_size=mb["batch_size"], seed=mb["seed"])
+        first[name], last[name] = h.train_loss[0], h.train_loss[-1]
+    assert round(first["sgd"], 2) == 0.19 and round(first["momentum"], 2) == 0.10
+    assert round(first["adam"], 2) == 0.11
+    assert all(0.005 < v < 0.02 for v in last.values())
+
+
+def test_eta_one_overshoots_once_near_step_80():
+    """η = 1: 0.037 at step 72, 0.183 at step 82 (the largest loss after step 20), 0.0197 at 99."""
+    ns = chapter_namespace(until="bump = 20 +")
+    good = ns["curves"][1.0]
+    assert ns["bump"] == 82
+    assert round(good[72], 3) == 0.037 and round(good[82], 3) == 0.183
+    assert good[-1] < 0.02

@@ -42,3 +42,15 @@ def test_timings_per_sample_divides_by_the_size():
 def test_error_vs_width_draws_one_line_per_target():
     _, ax = approximation.plot_error_vs_width([1, 2], {"a": [1.0, 0.5], "b": [2.0, 1.0], "c": [3.0, 1.0]})
     assert [line.get_label() for line in ax.lines] == ["a", "b", "c"]
+
+
+def test_train_one_hidden_layer_is_deterministic_cached_and_a_copy():
+    from nnlib.analysis.approximation import train_one_hidden_layer
+    a = train_one_hidden_layer("sine", 8, "tanh", seed=1)
+    b = train_one_hidden_layer("sine", 8, "tanh", seed=1)
+    for k in a.params:
+        np.testing.assert_array_equal(a.params[k], b.params[k])
+    a.params["W1"][...] = 0.0                      # changing one copy leaves the cache alone
+    assert np.any(train_one_hidden_layer("sine", 8, "tanh", seed=1).params["W1"] != 0)
+    x = np.linspace(-1, 1, 101)[:, None]
+    assert np.sqrt(np.mean((b.predict(x) - np.sin(np.pi * x)) ** 2)) < 0.3

@@ -35,3 +35,14 @@ def test_product_bound_normalises_to_the_last_hidden_layer():
     measured = ax.lines[0]
     np.testing.assert_allclose(measured.get_ydata(), [1e-4, 1e-2, 1.0])
     np.testing.assert_allclose(measured.get_xdata(), [2, 1, 0])
+
+
+def test_gradient_norm_panels_share_one_y_axis():
+    fig, axes = gradients.plot_gradient_norms_panels({"sigmoid": [1e-6, 1e-3, 1e-1],
+                                                      "relu": [0.2, 0.3, 0.0]})
+    assert len(axes) == 2
+    assert axes[0].get_shared_y_axes().joined(axes[0], axes[1])
+    assert axes[0].get_ylim() == axes[1].get_ylim()
+    assert axes[0].get_ylim()[0] == pytest.approx(1e-7)
+    tops = [b.get_y() + b.get_height() for b in axes[0].patches]
+    np.testing.assert_allclose(tops, [1e-6, 1e-3, 1e-1])

@@ -197,6 +197,37 @@ def test_gradient_flow_frames_light_bars():
     assert sum(b.get_visible() for b in box.views[0].axes[1].patches) == 3
 
 
+def test_gradient_flow_init_follows_the_activation_and_can_be_changed():
+    box = gradient_flow_widget(seed=0, layers=3)
+    c, sweep = box.controls, Sweep(box)
+    assert c["activation"].value == "sigmoid" and c["init"].value == "xavier_normal"
+    sweep.set("activation", "relu")
+    assert c["init"].value == "he_normal"                      # the recommended pairing
+    he = box.views[0].axes[1].patches[0].get_height()
+    sweep.set("init", "xavier_normal")                         # the pairing chapter 3 calls wrong
+    assert box.views[0].axes[1].patches[0].get_height() != he
+    assert any("not the recommended" in w.value for w in box.children
+               if hasattr(w, "value") and isinstance(w.value, str))
+
+
+def test_forward_pass_widget_starts_with_four_hidden_layers():
+    assert forward_pass_widget(seed=0).controls["layers"].value == 4
+
+
+def test_universal_approximation_constructed_vs_trained():
+    from nnlib.widgets import universal_approximation_widget
+    box = universal_approximation_widget(seed=0)
+    c = box.controls
+    c["n_hidden"].value = 32
+    constructed = box.children[1].value
+    assert "constructed" in constructed
+    c["weights"].value = "trained"
+    trained = box.children[1].value
+    assert "trained" in trained and trained != constructed
+    rms = [float(text.split("<b>")[1].split("</b>")[0]) for text in (constructed, trained)]
+    assert rms[1] > 5 * rms[0]                     # existence is not learnability
+
+
 def test_bad_builder_arguments():
     with pytest.raises(ValueError, match="activation"):
         forward_pass_widget(activation="softmax")

@@ -10,6 +10,7 @@ The pictures are in :mod:`nnlib.viz.approximation`, the widget in :mod:`nnlib.wi
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import numpy as np
@@ -107,3 +108,51 @@ def neuron_contributions(net, x):
     _, cache = net.forward(x)
     a = cache.a[1]                                                           # (m, N)
     return a * net.params["W2"][0], float(net.params["b2"][0])
+
+
+#: The short, deterministic training :func:`train_one_hidden_layer` runs (full batch, Adam).
+TRAIN_STEPS, TRAIN_LR = 400, 0.01
+
+
+def train_one_hidden_layer(target, n_hidden, activation="relu", seed=0, *, n_points=256) -> MLP:
+    """A 1 → N → 1 network *trained* on the target f: the learnability side of the theorem.
+
+    The same x-values as :func:`fit_one_hidden_layer`, but the weights start random
+    (``MLP([1, N, 1], activation, head="identity", seed=seed)``, nnlib's default He
+    initialisation) and are found by ``TRAIN_STEPS`` full-batch Adam steps with learning rate
+    ``TRAIN_LR`` on the squared error — a short, deterministic run (the same arguments always
+    give the same network).  Results are cached per setting, so a widget that comes back to a
+    setting shows it at once; the network returned is a fresh copy every time.
+    """
+    f = target_function(target)
+    key_target = target if isinstance(target, str) else None
+    n_hidden = check_int(n_hidden, "n_hidden")
+    activation = check_choice(activation, "activation", hidden_activations())
+    n_points = check_int(n_points, "n_points", minimum=2)
+    seed = check_int(seed, "seed", minimum=0)
+    if key_target is not None:
+        params = _trained_params(key_target, n_hidden, activation, seed, n_points)
+    else:
+        params = _train(f, n_hidden, activation, seed, n_points)
+    net = MLP([1, n_hidden, 1], activation=activation, head="identity", seed=0)
+    net.set_params({k: v.copy() for k, v in params.items()})
+    return net
+
+
+@functools.lru_cache(maxsize=256)
+def _trained_params(target, n_hidden, activation, seed, n_points):
+    return _train(target_function(target), n_hidden, activation, seed, n_points)
+
+
+def _train(f, n_hidden, activation, seed, n_points):
+    """Full-batch Adam on (x, f(x)); returns the trained params."""
+    from ..optimizers import Adam
+
+    x = np.linspace(-1.0, 1.0, n_points)[:, None]                            # (m, 1)
+    y = as_float_array(f(x), "target(x)").reshape(n_points, 1)               # (m, 1)
+    net = MLP([1, n_hidden, 1], activation=activation, head="identity", seed=seed)
+    optimizer = Adam(lr=TRAIN_LR)
+    for _ in range(TRAIN_STEPS):
+        _, grads = net.loss_and_grads(x, y)
+        optimizer.step(net.params, grads)
+    return {k: v.copy() for k, v in net.params.items()}

@@ -13,12 +13,14 @@ The numbers come from ``net.forward``; this module only colours the diagram.
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from nnlib._checks import as_float_array, check_int
 
 from ._base import new_axes
-from .network import EDGE_OFF, MAX_NEURONS, NetworkDiagram, _net_sizes, layer_symbol
+from .network import (EDGE_OFF, MAX_NEURONS, NetworkDiagram, _net_sizes, add_activation_colorbar,
+                      add_weight_colorbar, layer_symbol)
 
 __all__ = ["animate_forward", "ForwardPassArtists"]
 
@@ -93,15 +95,24 @@ class ForwardPassArtists:
 
 
 def animate_forward(net, x, ax=None, interval=700, max_neurons=MAX_NEURONS, scale="global",
-                    figsize=(6.0, 3.5), dpi=72):
+                    figsize=(6.0, 3.5), dpi=72, colorbar=False):
     """Animate one sample ``x`` (shape (d,) or (1, d)) flowing through ``net``, one layer per frame.
 
-    Frame l shows layers 0 … l lit with their activations (L + 1 frames).  Returns a
+    Frame l shows layers 0 … l lit with their activations (L + 1 frames); ``colorbar=True``
+    adds the colour scales of the weights and the activations beside it.  Returns a
     ``matplotlib.animation.FuncAnimation`` on a bare Figure; show it with
     ``nnlib.viz.to_jshtml(anim)``.
     """
     fig, ax = new_axes(ax, figsize=figsize, dpi=dpi)
     picture = ForwardPassArtists(ax, net, x, max_neurons=max_neurons, scale=scale)
+    if colorbar:                    # colour scales: weights per layer, activations (one scale)
+        add_weight_colorbar(ax, 1.0, label="$W$ / max$|W|$ of its layer")
+        if scale == "global":
+            shown = [picture.diagram.shown_values(v, l) for l, v in enumerate(picture.a)]
+            add_activation_colorbar(ax, max(float(np.max(np.abs(v))) for v in shown),
+                                    label="activation $a$")
+        else:
+            add_activation_colorbar(ax, 1.0, label="$a$ / max$|a|$ of its layer")
     anim = FuncAnimation(fig, picture.draw, frames=range(picture.n_frames), interval=interval,
                          blit=False, repeat=True)
     anim.picture = picture      # keep it reachable (and inspectable in tests)

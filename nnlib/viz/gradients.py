@@ -139,7 +139,7 @@ class GradientFlowArtists:
     def __init__(self, ax, net, X, y, max_neurons=MAX_NEURONS):
         self.net = net
         self.diagram = NetworkDiagram(ax, _net_sizes(net), max_neurons=max_neurons)
-        self.diagram.caption.set_fontsize(8)       # the backward rule is a long line
+        self.diagram.caption.set_fontsize(9)       # the backward rule is a long line
         self.update(X, y)
 
     @property
@@ -200,16 +200,40 @@ class GradientFlowArtists:
         self.diagram.remove()
 
 
+def add_gradient_colorbar(ax, cmap=GRADIENT_CMAP):
+    """A log colourbar beside ``ax`` for :func:`log_colors`: 10⁻⁵ … 1 of the largest value
+    (opacity blended onto white, as the edges and neurons are drawn)."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import ListedColormap, LogNorm
+
+    t = np.linspace(0.0, 1.0, 256)
+    rgba = get_cmap(cmap)(t)
+    alpha = (0.15 + 0.85 * t)[:, None]
+    mappable = ScalarMappable(LogNorm(10.0 ** -DECADES, 1.0),
+                              ListedColormap(1.0 - alpha * (1.0 - rgba[:, :3])))
+    bar = ax.figure.colorbar(mappable, ax=ax, shrink=0.7, pad=0.01, aspect=25)
+    bar.set_label("|∂L/∂W| (edges), mean |δ| (neurons)\nrelative to the largest", fontsize="small")
+    bar.ax.tick_params(labelsize="small")
+    # Plain-text decade labels and no minor ticks: mathtext labels would double a widget's redraw.
+    bar.ax.yaxis.set_major_locator(LogLocator(numticks=DECADES + 1))
+    bar.ax.yaxis.set_minor_locator(NullLocator())
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
+    return bar
+
+
 def animate_gradient_flow(net, X, y, ax=None, interval=700, max_neurons=MAX_NEURONS,
-                          figsize=(6.0, 3.5), dpi=72):
+                          figsize=(6.0, 3.5), dpi=72, colorbar=True):
     """Animate δ flowing backwards through ``net`` for the batch X (n, d), y: L + 1 frames.
 
     Frame 0 is the network after the forward pass; frame f lights layers L … L−f+1 with
-    mean |δ| per neuron and |∂L/∂W| per edge (log colour scales).  Returns a ``FuncAnimation``
+    mean |δ| per neuron and |∂L/∂W| per edge (log colour scales, shown by a colourbar unless
+    ``colorbar=False``).  Returns a ``FuncAnimation``
     on a bare Figure; show it with ``nnlib.viz.to_jshtml(anim)``.
     """
     fig, ax = new_axes(ax, figsize=figsize, dpi=dpi)
     picture = GradientFlowArtists(ax, net, X, y, max_neurons=max_neurons)
+    if colorbar:
+        add_gradient_colorbar(ax)
     anim = FuncAnimation(fig, picture.draw, frames=range(picture.n_frames), interval=interval,
                          blit=False, repeat=True)
     anim.picture = picture
@@ -286,6 +310,39 @@ class GradientBarArtists:
             bar.set_visible(l <= L)
         self.L = L
         self.ax.set_xlim(0.4, L + 0.6)
+
+
+def plot_gradient_norms_panels(norms_by_label: dict, axes=None, figsize=None, dpi=100):
+    """Per-layer gradient-norm bars of several networks side by side, on ONE shared log y-axis.
+
+    ``norms_by_label`` maps a panel title (e.g. "sigmoid, Xavier") to anything
+    :func:`plot_gradient_norms` accepts.  Panels that are compared share their y-axis, so a
+    bar's height means the same in each.  Returns ``(fig, axes)``.
+    """
+    from ._base import new_panels
+
+    n = len(norms_by_label)
+    fig, axes = new_panels(n, axes=axes, figsize=figsize or (3.2 * n, 3.0), dpi=dpi, sharey=True)
+    all_norms = [layer_norms(v) for v in norms_by_label.values()]
+    for ax, (label, norms) in zip(axes, zip(norms_by_label, all_norms)):
+        GradientBarArtists(ax).update(norms)
+        ax.set_title(str(label), fontsize="medium")
+        ax.tick_params(labelsize="small")
+        ax.xaxis.label.set_fontsize("small")
+        if ax is not axes[0]:
+            ax.set_ylabel("")
+        else:
+            ax.yaxis.label.set_fontsize("small")
+    positive = np.concatenate([v[v > 0] for v in all_norms])
+    bottom = float(positive.min()) / 10 if positive.size else 1e-12
+    top = max(float(max(v.max() for v in all_norms)), bottom * 10) * 3
+    for ax in axes:                        # bars start at the common bottom of the shared axis
+        for bar in ax.patches:
+            if bar.get_visible() and bar.get_height() > 0:
+                bar.set_height(bar.get_y() + bar.get_height() - bottom)
+            bar.set_y(bottom)
+        ax.set_ylim(bottom, top)
+    return fig, axes
 
 
 def plot_gradient_norms(grads_or_norms, ax=None, figsize=(3.5, 3.0), dpi=80):

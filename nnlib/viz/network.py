@@ -19,7 +19,8 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgba
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import ListedColormap, Normalize, to_rgba
 
 from .._checks import as_float_array, check_choice, check_int
 from ._base import new_axes
@@ -132,6 +133,35 @@ def activation_colors(values, vmax, cmap=ACTIVATION_CMAP):
     values = np.ravel(values)
     vmax = vmax if vmax > 0 else 1.0
     return get_cmap(cmap)(0.5 + 0.5 * np.clip(values / vmax, -1.0, 1.0))
+
+
+def _weight_cmap():
+    """The edge colours of :func:`weight_edge_style` as one opaque colormap from −max to +max
+    (blue … pale … red; the opacity the edges get is blended onto white)."""
+    t = np.abs(np.linspace(-1.0, 1.0, 255))                           # |W| / max
+    alpha = (0.12 + 0.88 * t)[:, None]
+    base = np.where((np.linspace(-1.0, 1.0, 255) >= 0)[:, None], POSITIVE[:3], NEGATIVE[:3])
+    return ListedColormap(1.0 - alpha * (1.0 - base))
+
+
+def add_weight_colorbar(ax, vmax, label="weight $W$ (edges)"):
+    """A colourbar beside ``ax`` for edges drawn by :func:`weight_edge_style` with scale ``vmax``."""
+    vmax = float(vmax) if vmax > 0 else 1.0
+    mappable = ScalarMappable(Normalize(-vmax, vmax), _weight_cmap())
+    bar = ax.figure.colorbar(mappable, ax=ax, shrink=0.7, pad=0.01, aspect=25)
+    bar.set_label(label, fontsize="small")
+    bar.ax.tick_params(labelsize="small")
+    return bar
+
+
+def add_activation_colorbar(ax, vmax, label="activation $a$ (neurons)", cmap=ACTIVATION_CMAP):
+    """A colourbar beside ``ax`` for neurons coloured by :func:`activation_colors` (±``vmax``)."""
+    vmax = float(vmax) if vmax > 0 else 1.0
+    mappable = ScalarMappable(Normalize(-vmax, vmax), get_cmap(cmap))
+    bar = ax.figure.colorbar(mappable, ax=ax, shrink=0.7, pad=0.01, aspect=25)
+    bar.set_label(label, fontsize="small")
+    bar.ax.tick_params(labelsize="small")
+    return bar
 
 
 @functools.lru_cache(maxsize=None)
@@ -283,7 +313,7 @@ class NetworkDiagram:
 
 
 def plot_network(net, a=None, ax=None, max_neurons=MAX_NEURONS, scale="global", labels=True,
-                 figsize=(6.0, 3.5), dpi=80):
+                 figsize=(6.0, 3.5), dpi=80, colorbar=True):
     """Draw an nnlib MLP: neurons per layer, weights as edges (red > 0, blue < 0, bolder = larger |W|).
 
     Parameters
@@ -294,6 +324,8 @@ def plot_network(net, a=None, ax=None, max_neurons=MAX_NEURONS, scale="global", 
         Neurons are then coloured by value (orange > 0, purple < 0, white = 0); otherwise they are pale.
     max_neurons : draw at most this many neurons per layer (wider layers show "+N").
     scale : "global" (one colour scale for every layer) or "layer" (each layer its own).
+    colorbar : add colour scales beside the diagram: the weights (in units of each layer's
+        largest |W|) and, when ``a`` is given, the activations.
 
     Returns ``(fig, ax)``.
     """
@@ -305,6 +337,15 @@ def plot_network(net, a=None, ax=None, max_neurons=MAX_NEURONS, scale="global", 
         diagram.set_edges(l, rgba, widths)
     if values is not None:
         diagram.set_nodes(*diagram.node_colors(values, scale=scale))
+    if colorbar:
+        # Each layer's edges are scaled by its own max |W| (weight_styles): the bar is in
+        # units of that maximum.
+        add_weight_colorbar(ax, 1.0, label="$W$ / max$|W|$ of its layer (edges)")
+        if values is not None and scale == "global":
+            shown = [diagram.shown_values(v, l) for l, v in enumerate(values)]
+            add_activation_colorbar(ax, max(float(np.max(np.abs(v))) for v in shown))
+        elif values is not None:
+            add_activation_colorbar(ax, 1.0, label="$a$ / max$|a|$ of its layer (neurons)")
     return fig, ax
 
 

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from .._checks import check_int
 from ..activations import hidden_activations
-from ..analysis.approximation import fit_one_hidden_layer
+from ..analysis.approximation import TRAIN_LR, TRAIN_STEPS, fit_one_hidden_layer, train_one_hidden_layer
 from ..datasets import REGRESSION
 from ..viz.approximation import ApproximationArtists
 from ._base import _DPI, BlitRefresher, FigureView, _controls_column, explorer_box, fixed_layout
@@ -21,10 +21,12 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
     """Fit a 1-D target with one hidden layer of N neurons; show the fit, the terms, the error.
 
     Controls: ``target`` (sine, step, abs, bumpy), ``n_hidden`` (1 … 100), ``activation``,
-    ``show_neurons`` (the faint curves W2_j·σ(z_j)).  The hidden layer is placed and the
-    output layer solved by least squares — see :func:`nnlib.analysis.approximation.fit_one_hidden_layer`
-    for how, and why that shows *existence* of good weights rather than learning them.
-    The fitted network is kept as ``box.net``.
+    ``show_neurons`` (the faint curves W2_j·σ(z_j)) and ``weights``: "constructed" places the
+    hidden layer and solves the output layer by least squares
+    (:func:`nnlib.analysis.approximation.fit_one_hidden_layer`: good weights *exist*);
+    "trained" starts from random weights and runs a short gradient descent
+    (:func:`~nnlib.analysis.approximation.train_one_hidden_layer`, cached per setting: can they
+    be *found*?).  The network shown is kept as ``box.net``.
     """
     check_int(seed, "seed", minimum=0)
     controls = {
@@ -33,6 +35,8 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
         "activation": widgets.Dropdown(options=list(hidden_activations()), value="relu",
                                        description="activation"),
         "show_neurons": widgets.Checkbox(value=True, description="show each neuron's term"),
+        "weights": widgets.Dropdown(options=["constructed", "trained"], value="constructed",
+                                    description="weights"),
     }
     view = fixed_layout(FigureView(figsize=(7.0, 3.2), dpi=_DPI, ncols=2), left=0.07,
                         right=0.98, bottom=0.14, top=0.9, wspace=0.3)
@@ -43,11 +47,14 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
 
     def redraw(change=None):
         c = {name: w.value for name, w in controls.items()}
-        box.net = fit_one_hidden_layer(c["target"], c["n_hidden"], c["activation"], seed)
+        make = fit_one_hidden_layer if c["weights"] == "constructed" else train_one_hidden_layer
+        box.net = make(c["target"], c["n_hidden"], c["activation"], seed)
         stats = artists.update(box.net, c["target"], c["show_neurons"])
+        how = ("weights constructed (placed + least squares)" if c["weights"] == "constructed" else
+               f"weights trained ({TRAIN_STEPS} full-batch Adam steps, η = {TRAIN_LR:g}, from random)")
         summary.value = (f"{c['n_hidden']} hidden {c['activation']} neuron"
                          f"{'s' * (c['n_hidden'] != 1)} fit <i>{c['target']}</i> with RMS error "
-                         f"<b>{stats['rms']:.2g}</b> (largest {stats['max']:.2g}).")
+                         f"<b>{stats['rms']:.2g}</b> (largest {stats['max']:.2g}); {how}.")
         blit.refresh(artists.moving_artists())
 
     for control in controls.values():

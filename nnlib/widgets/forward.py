@@ -15,7 +15,7 @@ from ._base import _SLIDER, FigureView, _box, _mlp, _network_controls, _Stepper
 
 # --- 2. forward pass ---------------------------------------------------------------------------
 
-def forward_pass_widget(seed=0, layers=2, width=4, activation="tanh", x=(0.8, -0.4),
+def forward_pass_widget(seed=0, layers=4, width=4, activation="tanh", x=(0.8, -0.4),
                         max_neurons=MAX_NEURONS):
     """One input x = (x₁, x₂) flowing through an MLP [2, width × layers, 1] (sigmoid output).
 

@@ -15,9 +15,11 @@ import numpy as np
 from .._checks import check_int
 from ..activations import hidden_activations
 from ..analysis.gradients import gradient_norms_by_layer
+from ..analysis.initialization import recommended_init
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
-from ..viz.gradients import GradientBarArtists, GradientFlowArtists, LayerNormArtists
+from ..viz.gradients import (GradientBarArtists, GradientFlowArtists, LayerNormArtists,
+                             add_gradient_colorbar)
 from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _box, _controls_column, _mlp,
                     _network_controls, _Stepper, explorer_box, fixed_layout)
 
@@ -86,13 +88,21 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
 
     Left: the diagram, edges coloured by |∂L/∂W| (log scale).  Right: ‖∂L/∂W^(l)‖ per layer
     (log scale), the layers reached so far highlighted.  Controls: ``layers`` (hidden layers
-    1–8), ``width`` (1–16), ``activation``, and ``play`` / ``frame`` (frame f lights layers
-    L … L−f+1).  Try sigmoid with 8 layers: the gradient fades towards the input.
+    1–8), ``width`` (1–16), ``activation``, ``init`` (the weight initialiser; choosing an
+    activation selects the one :func:`~nnlib.analysis.initialization.recommended_init` derives
+    for it — He for ReLU-like, Xavier otherwise — and a line under the controls says which is
+    recommended), and ``play`` / ``frame`` (frame f lights layers L … L−f+1).  Try sigmoid with
+    8 layers: the gradient fades towards the input.
     """
     check_int(seed, "seed", minimum=0)
     X, y = DATASETS["moons"](n=check_int(n, "n", minimum=2), seed=seed)
     controls = _network_controls(layers, width, activation, max_layers=8, max_width=16)
-    view = FigureView(figsize=(6.6, 3.4), dpi=72, ncols=2, width_ratios=[2.3, 1])
+    controls["init"] = widgets.Dropdown(options=list(INITIALIZERS), description="init",
+                                        value=recommended_init(controls["activation"].value))
+    advice = widgets.HTML()
+    # dpi 90: the caption and the layer labels stay readable at the size the page shows them
+    view = FigureView(figsize=(6.6, 3.4), dpi=90, ncols=2, width_ratios=[2.3, 1])
+    add_gradient_colorbar(view.axes[0])      # the diagram's log colour scale (fixed: relative)
     bars = GradientBarArtists(view.axes[1])
     state = {"picture": None}
 
@@ -104,16 +114,29 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
     def rebuild(change=None):
         if state["picture"] is not None:
             state["picture"].remove()
-        net = _mlp(seed, controls["layers"].value, controls["width"].value,
-                   controls["activation"].value, init="xavier_normal")
+        act, init = controls["activation"].value, controls["init"].value
+        net = _mlp(seed, controls["layers"].value, controls["width"].value, act, init=init)
         state["picture"] = picture = GradientFlowArtists(view.axes[0], net, X, y)
         bars.update(picture.norms)
         stepper.show(picture.draw, picture.n_frames)
+        best = recommended_init(act)
+        advice.value = (f"init <b>{init}</b> with σ = {act}: "
+                        + ("the recommended pairing." if init == best else
+                           f"not the recommended pairing (for {act}: <b>{best}</b>)."))
 
-    for name in ("layers", "width", "activation"):
+    def new_activation(change):
+        best = recommended_init(change["new"])
+        if controls["init"].value != best:
+            controls["init"].value = best          # its observer rebuilds
+        else:
+            rebuild()
+
+    for name in ("layers", "width", "init"):
         controls[name].observe(rebuild, "value")
+    controls["activation"].observe(new_activation, "value")
     controls.update(play=stepper.play, frame=stepper.slider)
     rebuild()
-    rows = [widgets.HBox([controls["layers"], controls["width"], controls["activation"]]),
-            view.widget, widgets.HBox([stepper.play, stepper.slider])]
+    rows = [widgets.HBox([controls["layers"], controls["width"], controls["activation"],
+                          controls["init"]]),
+            advice, view.widget, widgets.HBox([stepper.play, stepper.slider])]
     return _box(rows, controls, [view])

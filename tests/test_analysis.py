@@ -259,6 +259,49 @@ def test_activation_race_widget_toggles_lines():
         activation_race_widget({})
 
 
+def test_activation_race_widget_with_a_grid_switches_learning_rate_and_initialisation():
+    grid = {(init, lr): {"relu": _history(offset=lr), "tanh": _history(offset=lr + (init == "he_normal"))}
+            for init in ("recommended", "he_normal") for lr in (0.1, 1.0)}
+    box = activation_race_widget(grid, start=("recommended", 1.0))
+    assert {"init", "lr", "show_relu", "show_tanh"} <= set(box.controls)
+    assert box.controls["lr"].value == 1.0
+    view = box.views[0]
+    for name, value in (("lr", 0.1), ("init", "he_normal")):
+        count, image = view.render_count, view.image.value
+        box.controls[name].value = value
+        assert view.render_count == count + 1 and view.image.value != image
+    line = next(ln for ln in view.axes[0].lines if ln.get_label() == "tanh")
+    np.testing.assert_allclose(line.get_ydata(), grid[("he_normal", 0.1)]["tanh"].train_loss)
+    with pytest.raises(ValueError, match="start"):
+        activation_race_widget(grid, start=("xavier_normal", 0.1))
+
+
+def test_activation_grid_trains_each_combination_once(data):
+    from nnlib.analysis.activations import activation_grid, activation_grid_rows, recommended_init
+
+    settings = {k: v for k, v in SMALL.items() if k != "lr"}
+    grid = activation_grid(data, ["relu", "tanh"], ["recommended", "he_normal", "xavier_normal"],
+                           [0.1, 0.5], **settings)
+    assert set(grid) == {(i, lr) for i in ("recommended", "he_normal", "xavier_normal")
+                         for lr in (0.1, 0.5)}
+    assert grid[("recommended", 0.1)]["relu"] is grid[("he_normal", 0.1)]["relu"]
+    assert grid[("recommended", 0.1)]["tanh"] is grid[("xavier_normal", 0.1)]["tanh"]
+    assert grid[("he_normal", 0.5)]["tanh"].net.init == "he_normal"
+    assert recommended_init("sigmoid") == "xavier_normal" and recommended_init("gelu") == "he_normal"
+    rows = activation_grid_rows(grid, ["relu", "tanh"])
+    assert rows[1]["book's init"] == "Xavier" and len(rows[0]) == 2 + 4
+    with pytest.raises(ValueError, match="lr"):
+        activation_grid(data, ["relu"], ["he_normal"], [0.1], lr=0.1, **settings)
+
+
+def test_same_sign_fraction():
+    from nnlib.analysis.activations import same_sign_fraction
+
+    assert same_sign_fraction(np.array([[1.0, 2.0], [-1.0, 0.0], [1.0, -1.0], [0.0, 0.0]])) == 0.75
+    delta, a = np.array([[0.5, -2.0]]), np.array([[0.1, 0.7, 0.2]])     # one sample, a > 0
+    assert same_sign_fraction(delta.T @ a) == 1.0
+
+
 @pytest.mark.parametrize("panels", [("weights", "summary"), ("curves", "summary"), ("curves",), ()])
 def test_sweep_widget_picks_a_precomputed_run(data, runs, panels):
     box = sweep_widget(runs, data, "λ", panels=panels)

@@ -249,6 +249,15 @@ class RaceArtists:
         ax_train.set_ylabel("loss (log scale)")
         self.note = ax_train.text(0.5, 0.5, "", transform=ax_train.transAxes, ha="center")
 
+    def set_histories(self, histories: dict) -> None:
+        """Show other runs of the same activations (another learning rate or initialiser)."""
+        for name, lines in self.lines.items():
+            if name in histories:
+                h = histories[name]
+                for line, values in zip(lines, (h.train_loss, h.val_loss)):
+                    line.set_data(np.arange(1, len(values) + 1), values)
+        self.histories = {**self.histories, **histories}
+
     def update(self, names) -> None:
         names = [n for n in names if n in self.histories]
         values = []

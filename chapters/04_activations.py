@@ -154,6 +154,8 @@ fig
 #
 # GELU and SiLU are smooth versions of ReLU: for large positive $z$ they are $\approx z$, for
 # large negative $z$ they are $\approx 0$, and in between they dip slightly **below zero**.
+# The explorer also offers **leaky ReLU**, $\max(\alpha z, z)$ with $\alpha = 0.01$ (PyTorch's
+# default), a ReLU with a small slope for $z < 0$ — §4 says why that matters.
 # Choose activations and a range of $z$ in the explorer; dots mark minima, and the coloured
 # bars along the bottom mark where $|\sigma'(z)|$ is below a threshold — where almost no
 # gradient gets through (§4).
@@ -283,8 +285,10 @@ fig
 # principle be revived by changes below them, but rarely are.
 #
 # Remedies: a smaller learning rate; an activation with a non-zero slope for $z < 0$ (GELU,
-# SiLU, or leaky ReLU $\max(\alpha z, z)$); and batch normalisation (Chapter 5), which
-# re-centres every unit's inputs on each batch so that about half of them are positive.
+# SiLU, or leaky ReLU $\max(\alpha z, z)$ — `"leaky_relu"` in `nnlib`, with $\alpha = 0.01$; pick
+# it in the explorer of §2 to see its slope), so that a unit with $z < 0$ everywhere still
+# receives a gradient; and batch normalisation (Chapter 5), which re-centres every unit's
+# inputs on each batch so that about half of them are positive.
 
 # %% [markdown]
 # ## 5. One network, five activations

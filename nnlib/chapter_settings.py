@@ -47,7 +47,9 @@ CH5_HIGH_LR = dict(data=CH4_RACE["data"],
                               lr=2.0, epochs=60, batch_size=32, seed=0))
 #: Chapter 5, the regularization lab: noisy moons with the two knobs of overfitting (training
 #: points, noise), §1's network trained full-batch (up to 400 points), and the λ and p it offers.
-CH5_LAB = dict(n_train=90, noise=0.3, train={**CH5_OVERFIT, "batch_size": 400},
+CH5_LAB = dict(n_train=50, noise=0.4, train={**CH5_OVERFIT, "batch_size": 400},
                lambdas=CH5_LAMBDAS, dropouts=(0.0, 0.2, 0.4, 0.5, 0.6))
 #: Chapter 5, early stopping: stop when the validation loss has not improved for this many epochs.
 CH5_PATIENCE = 20
+#: Chapter 5, batch norm as a regulariser: full batches (no noise) against batches of 16.
+CH5_BN_BATCHES = (90, 16)

@@ -153,9 +153,9 @@ def activation_table(names=None, far: float = 30.0) -> list:
 
     * the **range**: the lower end is the activation's minimum at a finite z if it has one
       (:func:`nnlib.analysis.activations.activation_minimum`: GELU ≈ −0.170, SiLU ≈ −0.278), else its
-      value far to the left, σ(−∞) ≈ σ(−1000); it is *reached* (``[``) if σ takes it at some
+      value far to the left, σ(−∞) ≈ σ(−10⁶); it is *reached* (``[``) if σ takes it at some
       z in [−10, 10], else only approached (``(``) — the search stops at ±10 because float64
-      rounds e.g. tanh(20) to exactly 1.  The upper end likewise from σ(+1000); values
+      rounds e.g. tanh(20) to exactly 1.  The upper end likewise from σ(+10⁶); values
       beyond ±far/2 count as ±∞.
     * the **gradient** behaviour from σ′ on a grid over [−far, far]: only the values 0 and 1
       ("0 or 1"), ≈ 0 at both ends ("saturating"), or otherwise "smooth", with its extremes.
@@ -171,7 +171,7 @@ def activation_table(names=None, far: float = 30.0) -> list:
         act = get_activation(check_choice(name, "names", hidden_activations()))
         f, df = act.f(z), act.df(z)
         minimum = activation_minimum(name)
-        tails = act.f(np.array([-1000.0, 1000.0]))
+        tails = act.f(np.array([-1e6, 1e6]))           # far enough for leaky ReLU's 0.01 z
         low = minimum.f if minimum is not None else float(tails[0])
         high = float(tails[1])
         low_text = "−∞" if low < -far / 2 else f"{low:.3f}".replace("-", "−")
@@ -193,9 +193,10 @@ def activation_table(names=None, far: float = 30.0) -> list:
 
 def _gradient_behaviour(df) -> str:
     values = np.unique(df)
-    if np.all(np.isin(values, [0.0, 1.0])):
-        return "1 everywhere: δ passes unchanged" if values.size == 1 else \
-            "0 or 1: a switch (0 for z < 0)"
+    if values.size == 1 and values[0] == 1.0:
+        return "1 everywhere: δ passes unchanged"
+    if values.size == 2 and values[1] == 1.0:           # ReLU (0 or 1), leaky ReLU (α or 1)
+        return f"{values[0]:g} or 1: a switch ({values[0]:g} for z < 0)"
     if abs(df[0]) < 1e-6 and abs(df[-1]) < 1e-6:
         return f"saturating: σ′ ≤ {df.max():.2f}, → 0 for large |z|"
     return (f"smooth: σ′ from {df.min():.2f} to {df.max():.2f}; → 0 as z → −∞, "

@@ -20,6 +20,7 @@ Chapter 5
 * :func:`plot_near_zero`        — the number of near-zero weights against λ, L1 and L2.
 * :func:`plot_layer_distributions` — each hidden layer's outputs as a violin, layer by layer.
 * :func:`plot_normalization`    — one batch as a heat map: raw, batch-normalised, layer-normalised.
+* :func:`plot_early_stopping`   — the loss curves with the kept (best) and the stopping epoch.
 """
 
 from __future__ import annotations
@@ -180,9 +181,10 @@ def plot_layer_distributions(layers, ax=None, title=None, ylim=None):
     parts = ax.violinplot(data, positions, widths=0.8, showextrema=False, points=80)
     for body in parts["bodies"]:
         body.set_alpha(0.6)
-    ax.set_xticks(positions, [f"{p}\nσ={d.std():.2g}" for p, d in zip(positions, data)],
-                  fontsize="small")
-    ax.set_xlabel("hidden layer l")
+    # Two short lines per tick (layer, then σ), so six ticks never run into each other.
+    ax.set_xticks(positions, [f"{p}\n{d.std():.2g}" for p, d in zip(positions, data)],
+                  fontsize="x-small")
+    ax.set_xlabel("hidden layer l  (σ of its values below)", fontsize="small")
     ax.set_ylabel("$a^{(l)}$")
     if ylim is not None:
         ax.set_ylim(*ylim)
@@ -222,3 +224,24 @@ def _signed(text: str) -> str:
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     return text.replace("-", "−")
+
+
+def plot_early_stopping(history, best_epoch: int, stop_epoch: int, ax=None):
+    """Training and validation loss per epoch, the lowest validation loss starred.
+
+    ``best_epoch`` is where early stopping keeps the weights (the lowest validation loss),
+    ``stop_epoch`` where it stops training (dotted line): ``patience`` epochs later.
+    """
+    fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)
+    epochs = np.arange(1, history.epochs_run + 1)
+    ax.plot(epochs, history.train_loss, color=_TRAIN, lw=1.5, label="training")
+    ax.plot(epochs, history.val_loss, color=_VAL, lw=1.5, label="validation")
+    ax.plot([best_epoch], [history.val_loss[best_epoch - 1]], "*", color=_VAL, ms=14,
+            mec="black", label=f"lowest validation loss: epoch {best_epoch} (kept)")
+    ax.axvline(stop_epoch, color="black", lw=1, ls=":", label=f"training stops: epoch {stop_epoch}")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="lower left")
+    return fig, ax

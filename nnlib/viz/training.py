@@ -117,7 +117,14 @@ def plot_decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, m=100):
     :func:`nnlib.analysis.training.probability_grid`.  Returns ``(fig, ax)``.
     """
     fig, ax = new_axes(ax, figsize=(4.0, 3.6), dpi=80)
-    DecisionBoundaryArtists(ax, X, y, X_val, y_val, m=m).update(net)
+    artists = DecisionBoundaryArtists(ax, X, y, X_val, y_val, m=m)
+    artists.update(net)
+    if X_val is not None:       # say which markers are which
+        grey = "0.35"
+        ax.legend([ax.scatter([], [], s=12, color=grey, edgecolors="white", linewidths=0.4),
+                   ax.scatter([], [], s=14, facecolors="none", edgecolors=grey, linewidths=1.0)],
+                  ["training (filled)", "validation (hollow)"], fontsize="x-small",
+                  loc="lower right", framealpha=0.8)
     return fig, ax
 
 

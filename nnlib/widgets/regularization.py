@@ -115,10 +115,11 @@ def regularization_lab(settings=None, seed=0, n_val=270) -> widgets.VBox:
     :func:`nnlib.analysis.training.train_run`; default chapter 5's ``CH5_OVERFIT``, trained
     on the whole training set at every step).  Controls: ``n_train`` (training points) and
     ``noise`` (feature noise) — the two knobs that make overfitting — and ``l2`` (λ),
-    ``dropout`` (p) and ``batch_norm``.  A small full-batch training takes a fraction of a
-    second, so each change retrains in the callback; the left panel shows the decision
-    boundary over the training points (validation points hollow), the right one the loss
-    curves with the epoch of the lowest validation loss marked — where early stopping
+    ``dropout`` (p) and ``batch_norm``.  A small full-batch training takes about half a
+    second, so each change retrains in the callback (each setting only once: the runs are
+    kept).  The left panel shows the decision boundary over the training points
+    (validation points hollow), the right one the loss curves with the epoch of the
+    lowest validation loss marked — where early stopping
     would have kept the weights.
     """
     seed = check_int(seed, "seed", minimum=0)
@@ -150,15 +151,18 @@ def regularization_lab(settings=None, seed=0, n_val=270) -> widgets.VBox:
     best_line = ax_loss.axvline(1, color="black", lw=1, ls=":", label="lowest validation loss")
     ax_loss.legend(loc="upper right", fontsize="small")
     state = {"data": data, "run": None}
+    runs = {}            # (n_train, noise, λ, p, batch norm) -> Run
 
     def redraw(change=None):
         c = {name: w.value for name, w in controls.items()}
         if change is None or change["owner"] in (controls["n_train"], controls["noise"]):
             state["data"] = overfitting_data(c["n_train"], c["noise"], n_val, seed)
             boundary.set_data(*state["data"])
-        run = train_run(state["data"], l2=c["l2"], dropout=c["dropout"],
-                        norm="batch" if c["batch_norm"] else None, **settings)
-        state["run"] = run
+        key = tuple(c.values())
+        if key not in runs:      # a setting seen before is shown at once
+            runs[key] = train_run(state["data"], l2=c["l2"], dropout=c["dropout"],
+                                  norm="batch" if c["batch_norm"] else None, **settings)
+        run = state["run"] = runs[key]
         h = run.history
         best = int(np.argmin(h.val_loss))
         boundary.update(run.net)

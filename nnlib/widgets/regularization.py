@@ -147,6 +147,7 @@ def regularization_lab(settings=None, seed=0, n_val=270) -> widgets.VBox:
     ax_data, ax_loss = view.axes
     data = overfitting_data(CH5_LAB["n_train"], CH5_LAB["noise"], n_val, seed)
     boundary = DecisionBoundaryArtists(ax_data, *data, m=40)
+    boundary.add_legend()
     curves = CurveArtists(ax_loss, "loss")
     best_line = ax_loss.axvline(1, color="black", lw=1, ls=":", label="lowest validation loss")
     ax_loss.legend(loc="upper right", fontsize="small")

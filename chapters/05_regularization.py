@@ -34,7 +34,8 @@
 #
 # Every number quoted in the text is printed by a cell next to it; run the cells in order.
 # Training runs behind the sliders are done once, when their cell runs; a slider only picks
-# one of them, so it responds at once.
+# one of them, so it responds at once. Only the lab of §8 trains when you move a control
+# (a small network on few points: about half a second).
 
 # %%
 import numpy as np
@@ -361,8 +362,8 @@ sweep_widget(dropout_runs, data, "p", panels=("curves", "summary"))
 # %% [markdown]
 # ## 5. Early stopping
 #
-# §1's curves suggest the simplest remedy of all: the validation loss was lowest at one
-# epoch and only got worse afterwards, so keep the weights of that epoch. **Early
+# §1's curves suggest the simplest remedy of all: the validation loss reached its lowest
+# at epoch 22 and never got back down to it, so keep the weights of that epoch. **Early
 # stopping** does it while training: after every epoch it evaluates the validation loss;
 # whenever that is the lowest so far it saves a copy of the weights; when there has been
 # no new lowest for `patience` epochs in a row it stops, and puts the saved weights back.
@@ -400,10 +401,10 @@ fig
 # %% [markdown]
 # Early stopping comes close to the best L2 in validation loss, ties with it in
 # validation accuracy, and ends with a lower validation loss than any dropout run we
-# tried — in under a third of the epochs, and with nothing to tune but the patience. It is the restored weights that count: the
-# last weights, 20 epochs past the best, are already worse. It is a regulariser in its
-# own right: stopping early keeps the weights close to their small initial values, much as
-# an L2 penalty does. The price is a validation set that is looked at during training —
+# tried — in under a third of the epochs, and with nothing to tune but the patience. It
+# is the restored weights that count: the last weights, 20 epochs past the best, are
+# already worse. Early stopping is a regulariser in its own right: it limits how many
+# steps the network gets to fit the noise of its training points. The price is a validation set that is looked at during training —
 # so report the final numbers on a third, untouched test set.
 
 # %% [markdown]
@@ -426,8 +427,9 @@ fig
 # redundant, and `nnlib` leaves it out.
 #
 # **The textbook writes $(z - \mu)/(\sigma + \varepsilon)$.** We put $\varepsilon$ under the
-# square root, $\sqrt{\sigma^2 + \varepsilon}$, as the original paper and PyTorch do: it
-# is the standard deviation of the variance that was computed, kept away from 0. The two
+# square root, $\sqrt{\sigma^2 + \varepsilon}$, as the original paper and PyTorch do: the
+# batch's variance is what was computed, and adding $\varepsilon$ to it before taking the
+# root keeps the denominator away from 0 just as well. The two
 # agree to within 0.1 % for $\sigma \ge 0.1$ and part ways only as $\sigma$ approaches
 # $\sqrt{\varepsilon} \approx 0.003$, a unit that barely varies over the batch:
 

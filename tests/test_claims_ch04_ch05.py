@@ -222,6 +222,7 @@ def test_early_stopping_keeps_the_best_epoch(ch5):
     l2 = ch5["best_l2"].history
     assert ch5["kept_loss"] < l2.val_loss[-1] + 0.05 and abs(ch5["kept_acc"] - l2.val_acc[-1]) < 0.005
     assert all(ch5["kept_loss"] < r.history.val_loss[-1] for r in ch5["dropout_runs"])
+    assert best == 22                                                   # quoted in the text
 
 
 def test_epsilon_inside_or_outside_the_square_root():

@@ -337,9 +337,10 @@ Markdown(markdown_table(activation_grid_rows(grid, names)))
 #   every $\eta$ in the grid; with Xavier weights it stays below 0.7 at every one. With Xavier for all at $\eta = 0.1$, SiLU
 #   fails too and GELU ends far behind ReLU. The first layer explains much of it: it has
 #   only 2 inputs and 32 outputs, so Xavier draws its weights about 4 times smaller than He
-#   (printed below). The network then starts as a gentle, almost linear function of
-#   $x$, and the tight turns of the spirals need large first-layer weights that 80 epochs
-#   at a small step do not grow.
+#   (printed below), and its $z$ starts about 4 times smaller, well inside the range
+#   where tanh is nearly the identity. The network starts as a gentle, nearly linear
+#   function of $x$, and the tight turns of the spirals need large first-layer weights
+#   that 80 epochs at a small step do not grow.
 # * **Learning rate.** Sigmoid's slope is at most $1/4$, so each layer shrinks the
 #   gradient by 4 or more (Chapter 3) and it needs larger steps: with He weights it learns
 #   at $\eta = 1$ — where ReLU and GELU already overshoot and end worse than at $\eta = 0.3$.
@@ -352,6 +353,10 @@ Markdown(markdown_table(activation_grid_rows(grid, names)))
 fan_in, fan_out = CH4_RACE["train"]["sizes"][:2]
 print(f"first layer ({fan_in} inputs, {fan_out} units): weight std He {np.sqrt(2 / fan_in):.2f}, "
       f"Xavier {np.sqrt(2 / (fan_in + fan_out)):.2f}")
+for init in ("he_normal", "xavier_normal"):
+    start = MLP(CH4_RACE["train"]["sizes"], activation="tanh", head="sigmoid", init=init, seed=0)
+    z1 = race_data.X_train @ start.params["W1"].T + start.params["b1"]       # (n, 32) at epoch 0
+    print(f"{init}: first-layer z on the training points at the start has std {z1.std():.2f}")
 
 # %% [markdown]
 # The loss curves side by side; choose the initialisation and the learning rate (all runs

@@ -179,6 +179,22 @@ def test_the_ranking_depends_on_initialisation_and_learning_rate(ch4):
     assert 4.0 < np.sqrt(2 / 2) / np.sqrt(2 / 34) < 4.2
 
 
+def test_xavier_starts_tanh_almost_linear_on_the_spirals(ch4):
+    """First-layer z at the start: std 0.56 (He), 0.13 (Xavier), "about 4 times smaller";
+    at that size tanh(z)/z is 0.99 on average."""
+    from nnlib.network import MLP
+
+    X = ch4["race_data"].X_train
+    ratio, stds = [], []
+    for init in ("he_normal", "xavier_normal"):
+        net = MLP(CH4_RACE["train"]["sizes"], activation="tanh", head="sigmoid", init=init, seed=0)
+        z = X @ net.params["W1"].T + net.params["b1"]
+        stds.append(z.std())
+        ratio.append(np.mean(np.tanh(z[z != 0]) / z[z != 0]))
+    assert 3.5 < stds[0] / stds[1] < 5 and stds[1] < 0.2
+    assert ratio[1] > 0.98
+
+
 def test_sigmoid_weights_into_a_unit_move_together_per_sample_not_per_batch(ch4):
     """One sample: all 32 units of layer 2 get one-signed incoming gradients; a batch of 64: 78 %."""
     assert min(ch4["per_sample"]) == 1.0 and len(ch4["per_sample"]) == 64

@@ -58,6 +58,7 @@ from nnlib.viz import new_panels, plot_decision_boundary, plot_loss_curves, setu
 from nnlib.viz.regularization import (plot_early_stopping, plot_layer_distributions, plot_near_zero,
                                       plot_normalization, plot_weight_histogram)
 from nnlib.viz.tables import markdown_table
+from nnlib.widgets import training_explorer
 from nnlib.widgets.regularization import regularization_lab, sweep_widget
 
 setup_notebook()
@@ -681,6 +682,17 @@ Markdown(markdown_table([{"setting": label, "training loss": r.history.train_los
 
 # %%
 regularization_lab(seed=0)
+
+# %% [markdown]
+# **The training explorer** has the other knobs of training: the data set (moons, circles,
+# spirals, xor), width and depth, the activation, the learning rate of plain SGD, L1, and
+# the number of epochs. Press **Train** to watch a fresh network learn, live. Its data sets
+# carry a fixed, small noise, so it shows how training goes more than how it overfits.
+# Try a learning rate of 10 with ReLU, then the same with batch normalisation; or dropout
+# $p = 0.5$ against L2 on the spirals, where the network needs all its capacity.
+
+# %%
+training_explorer(seed=0)
 
 # %% [markdown]
 # ## 9. Exercises

@@ -7,6 +7,9 @@ activation table of chapter 4, dead ReLU units and the collapse of a linear stac
   (from the registry, :data:`nnlib.activations.ACTIVATIONS`) of each activation.
 * :func:`collapse_linear` — the single (W, b) that a stack of linear layers equals.
 * :func:`dead_unit_counts`, :func:`train_counting_dead_units` — ReLU units that never fire.
+* :func:`recommended_init`, :func:`activation_grid`, :func:`activation_grid_rows` — the race
+  of chapter 4: each activation with its own initialisation, over initialisers × learning rates.
+* :func:`same_sign_fraction` — units whose incoming-weight gradients all share one sign.
 
 The pictures are in :mod:`nnlib.viz.activations`, the widgets in :mod:`nnlib.widgets.activations`.
 """

@@ -1,5 +1,7 @@
 """Numbers of regularization: the weights of a network, how many are near zero, the hidden
-layers' outputs, and the spread of a dropout ensemble.
+layers' outputs, the spread of a dropout ensemble, early stopping (:func:`early_stopping`),
+the noisy data of the regularization lab (:func:`overfitting_data`), and batch norm's
+batch statistics (:func:`batch_mean_spread`, :func:`torch_running_var`).
 
 The pictures are in :mod:`nnlib.viz.regularization`, the widget in
 :mod:`nnlib.widgets.regularization`.

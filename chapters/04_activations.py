@@ -15,7 +15,7 @@
 # - show that a stack of linear layers is one linear map, and what that costs on curved data;
 # - give the formula, range and derivative of ReLU, GELU, SiLU, sigmoid and tanh, and where each is used;
 # - recognise saturated units and dead ReLU units, and what causes and prevents them;
-# - compare activations fairly: the same network, data and seed, only $\sigma$ changes.
+# - compare activations fairly: the same network, data and seed, each activation with its own initialisation, and the settings printed.
 #
 # Every hidden layer computes $z^{(l)} = a^{(l-1)} W^{(l)\top} + b^{(l)}$ and then applies an
 # **activation function** $\sigma$ to each entry: $a^{(l)} = \sigma\big(z^{(l)}\big)$. This
@@ -26,7 +26,7 @@
 # 2. **The activation explorer**: ReLU, GELU, SiLU, sigmoid and tanh, with their derivatives.
 # 3. **A comparison table**, computed from the functions themselves.
 # 4. **Saturation and dead units**: where the gradient disappears.
-# 5. **One network, five activations**: the same training run with each.
+# 5. **One network, five activations**: the same training run with each, and how initialisation and learning rate change the ranking.
 # 6. **Exercises**: two derivatives, a sigmoid that never overflows, finding dead units.
 #
 # Every number quoted in the text is printed by a cell next to it; run the cells in order.
@@ -36,9 +36,10 @@ import numpy as np
 from IPython.display import Markdown
 
 from nnlib.activations import get_activation
-from nnlib.analysis.activations import (activation_minimum, activation_table, collapse_linear,
+from nnlib.analysis.activations import (activation_grid, activation_grid_rows, activation_minimum,
+                                        activation_table, collapse_linear, same_sign_fraction,
                                         saturation_regions, train_counting_dead_units)
-from nnlib.analysis.training import sweep, train_run
+from nnlib.analysis.training import train_run
 from nnlib.chapter_settings import CH4_DEAD, CH4_NONLINEAR, CH4_RACE, TABLE_ORDER
 from nnlib.datasets import load_dataset
 from nnlib.exercises import ch04
@@ -153,6 +154,8 @@ fig
 #
 # GELU and SiLU are smooth versions of ReLU: for large positive $z$ they are $\approx z$, for
 # large negative $z$ they are $\approx 0$, and in between they dip slightly **below zero**.
+# The explorer also offers **leaky ReLU**, $\max(\alpha z, z)$ with $\alpha = 0.01$ (PyTorch's
+# default), a ReLU with a small slope for $z < 0$ — §4 says why that matters.
 # Choose activations and a range of $z$ in the explorer; dots mark minima, and the coloured
 # bars along the bottom mark where $|\sigma'(z)|$ is below a threshold — where almost no
 # gradient gets through (§4).
@@ -282,21 +285,34 @@ fig
 # principle be revived by changes below them, but rarely are.
 #
 # Remedies: a smaller learning rate; an activation with a non-zero slope for $z < 0$ (GELU,
-# SiLU, or leaky ReLU $\max(\alpha z, z)$); and batch normalisation (Chapter 5), which
-# re-centres every unit's inputs on each batch so that about half of them are positive.
+# SiLU, or leaky ReLU $\max(\alpha z, z)$ — `"leaky_relu"` in `nnlib`, with $\alpha = 0.01$; pick
+# it in the explorer of §2 to see its slope), so that a unit with $z < 0$ everywhere still
+# receives a gradient; and batch normalisation (Chapter 5), which re-centres every unit's
+# inputs on each batch so that about half of them are positive.
 
 # %% [markdown]
 # ## 5. One network, five activations
 #
-# The same $2 \to 32 \to 32 \to 1$ network on the same two spirals, from the same initial
-# seed, with the same optimizer (momentum SGD, learning rate 0.1, batches of 64) for the
-# same number of epochs — only the activation differs. (The linear network is included
-# for reference.)
+# The same $2 \to 32 \to 32 \to 1$ network on the same two spirals, from the same seed,
+# with the same optimizer (momentum SGD, batches of 64) for the same number of epochs —
+# only the activation differs. "Only the activation" needs care: Chapter 3 derived a
+# different initialisation for different activations — **He** ($\operatorname{Var} W = 2/\text{fan}_\text{in}$)
+# for the ReLU family, which zeroes about half of its inputs, and **Xavier**
+# ($2/(\text{fan}_\text{in} + \text{fan}_\text{out})$) for tanh and sigmoid. So each
+# activation starts with the initialisation the book recommends for it. (The linear network
+# is included for reference.) The settings:
 
 # %%
 race_data = load_dataset(**CH4_RACE["data"])
-race = {run.value: run.history for run in sweep(race_data, "activation", TABLE_ORDER,
-                                                **CH4_RACE["train"])}
+names = [name for name in TABLE_ORDER if name != "identity"]
+grid = activation_grid(race_data, names, CH4_RACE["inits"], CH4_RACE["lrs"], **CH4_RACE["train"])
+race_runs = {**grid[(CH4_RACE["init"], CH4_RACE["lr"])],
+             "identity": train_run(race_data, activation="identity", init="xavier_normal",
+                                   lr=CH4_RACE["lr"], **CH4_RACE["train"])}
+race = {name: run.history for name, run in race_runs.items()}
+print("data:", CH4_RACE["data"])
+print("training:", CH4_RACE["train"], "learning rate", CH4_RACE["lr"])
+print("initialisation:", {name: run.net.init for name, run in race_runs.items()})
 rows = [{"activation": name, "training loss": h.train_loss[-1], "validation loss": h.val_loss[-1],
          "validation accuracy": h.val_acc[-1],
          "first epoch with training loss < 0.3": next((e + 1 for e, L in enumerate(h.train_loss)
@@ -305,24 +321,76 @@ rows = [{"activation": name, "training loss": h.train_loss[-1], "validation loss
 Markdown(markdown_table(rows))
 
 # %% [markdown]
-# The loss curves side by side; switch activations on and off to compare any two.
+# With each activation's own initialisation, ReLU and GELU learn the spirals fastest and
+# SiLU a little later; sigmoid **and tanh** stay near the loss of a constant guess for all
+# 80 epochs. Is that the activation's fault? The same race again for every combination of
+# initialisation (He for all, Xavier for all) and three learning rates $\eta$ — final
+# validation loss, validation accuracy in brackets:
 
 # %%
-activation_race_widget(race)
+Markdown(markdown_table(activation_grid_rows(grid, names)))
 
 # %% [markdown]
-# What the table and curves show in this run: ReLU and GELU learn the spirals fastest, tanh
-# a little later, SiLU later still; sigmoid barely moves from the loss of a constant guess — its
-# slope is at most $1/4$, so each layer shrinks the gradient by 4 or more (Chapter 3), and
-# its outputs are all positive, so on each step all the weights into one unit move in the
-# same direction (their gradients $\delta_i a_j$ all have the sign of $\delta_i$). The
-# linear network cannot do better than a straight cut.
+# The ranking depends on both settings:
 #
-# Treat this as *one* experiment, not a ranking: with another learning rate, another
-# initialiser or another data set the order of the close ones changes. The lasting
-# differences are structural — sigmoid's small, saturating slope; ReLU's exact zero for
-# $z < 0$; GELU's and SiLU's smooth dip — and they are why modern networks use ReLU,
-# GELU or SiLU in hidden layers, and keep sigmoid for outputs and gates.
+# * **Initialisation.** tanh with He weights reaches a validation accuracy above 0.9 at
+#   every $\eta$ in the grid; with Xavier weights it stays below 0.7 at every one. With Xavier for all at $\eta = 0.1$, SiLU
+#   fails too and GELU ends far behind ReLU. The first layer explains much of it: it has
+#   only 2 inputs and 32 outputs, so Xavier draws its weights about 4 times smaller than He
+#   (printed below), and its $z$ starts about 4 times smaller, well inside the range
+#   where tanh is nearly the identity. The network starts as a gentle, nearly linear
+#   function of $x$, and the tight turns of the spirals need large first-layer weights
+#   that 80 epochs at a small step do not grow.
+# * **Learning rate.** Sigmoid's slope is at most $1/4$, so each layer shrinks the
+#   gradient by 4 or more (Chapter 3) and it needs larger steps: with He weights it learns
+#   at $\eta = 1$ — where ReLU and GELU already overshoot and end worse than at $\eta = 0.3$.
+#
+# No single activation wins every column. Treat any one race as *one* experiment; the
+# settings must be printed beside it, and a fair comparison gives each contestant its own
+# best settings, or at least the ones the theory recommends for it.
+
+# %%
+fan_in, fan_out = CH4_RACE["train"]["sizes"][:2]
+print(f"first layer ({fan_in} inputs, {fan_out} units): weight std He {np.sqrt(2 / fan_in):.2f}, "
+      f"Xavier {np.sqrt(2 / (fan_in + fan_out)):.2f}")
+for init in ("he_normal", "xavier_normal"):
+    start = MLP(CH4_RACE["train"]["sizes"], activation="tanh", head="sigmoid", init=init, seed=0)
+    z1 = race_data.X_train @ start.params["W1"].T + start.params["b1"]       # (n, 32) at epoch 0
+    print(f"{init}: first-layer z on the training points at the start has std {z1.std():.2f}")
+
+# %% [markdown]
+# The loss curves side by side; choose the initialisation and the learning rate (all runs
+# were trained above, so the widget only picks one) and switch activations on and off to
+# compare any two.
+
+# %%
+activation_race_widget({key: {name: run.history for name, run in row.items()}
+                        for key, row in grid.items()},
+                       start=(CH4_RACE["init"], CH4_RACE["lr"]))
+
+# %% [markdown]
+# **Why sigmoid zig-zags.** Sigmoid's outputs are all positive. For **one sample** the
+# gradient of the weight from unit $j$ into unit $i$ of the next layer is
+# $\delta_i a_j$, and with every $a_j > 0$ all the weights into unit $i$ get gradients of
+# the sign of $\delta_i$: that sample pushes them all up, or all down, together. A batch
+# step averages these pushes over samples whose $\delta_i$ have different signs, so for a
+# batch the rule need not hold. Counted in layer 2 of the sigmoid network that learned
+# (He, $\eta = 1$), for a batch of 64 training samples:
+
+# %%
+sigmoid_net = grid[("he_normal", 1.0)]["sigmoid"].net
+X_b, y_b = race_data.X_train[:64], race_data.y_train[:64]
+per_sample = [same_sign_fraction(sigmoid_net.loss_and_grads(X_b[i:i + 1], y_b[i:i + 1])[1]["W2"])
+              for i in range(len(X_b))]
+per_batch = same_sign_fraction(sigmoid_net.loss_and_grads(X_b, y_b)[1]["W2"])
+print(f"units whose incoming weights all move the same way: every single sample "
+      f"{min(per_sample):.0%} of them, the batch of 64 {per_batch:.0%}")
+
+# %% [markdown]
+# Per sample it is all of them, per batch only some. The lasting differences between the
+# activations are structural — sigmoid's small, saturating slope and all-positive outputs;
+# ReLU's exact zero for $z < 0$; GELU's and SiLU's smooth dip — and they are why modern
+# networks use ReLU, GELU or SiLU in hidden layers, and keep sigmoid for outputs and gates.
 
 # %% [markdown]
 # A static copy of the same curves, all activations at once:
@@ -419,7 +487,9 @@ ch04.relu_zeros.check(my_zero_fraction)
 #   are the hidden-layer defaults of today; sigmoid $(0, 1)$ and tanh $(-1, 1)$ saturate.
 # * A saturated unit passes almost no gradient; a dead ReLU passes none, and a too-high
 #   learning rate can kill whole layers.
-# * With everything else fixed, the activation alone changes how fast — and whether — a
-#   network learns.
+# * With everything else fixed, the activation changes how fast — and whether — a network
+#   learns; but so do the initialisation and the learning rate, enough to reorder the
+#   ranking. A fair comparison gives each activation its recommended initialisation (He for
+#   the ReLU family, Xavier for tanh and sigmoid) and prints its settings.
 #
 # Chapter 5 turns to the opposite problem: networks that learn their training data *too* well.

@@ -12,7 +12,7 @@
 # **Summary:** what overfitting looks like in the loss curves and the decision boundary, and how L2 and L1 penalties, dropout and normalisation each change training to fight it.
 #
 # **Learning goals:**
-# - recognise overfitting from training and validation curves, and choose a regularisation strength by validation loss;
+# - recognise overfitting from training and validation curves, choose a regularisation strength by validation loss, and stop training early;
 # - write the L2 and L1 penalties and their gradients, and explain weight decay and sparsity;
 # - implement inverted dropout and explain why evaluation needs no correction;
 # - write the batch-norm and layer-norm forward passes, and say which statistics each uses in training and at evaluation.
@@ -26,25 +26,28 @@
 # 2. **L2 penalty / weight decay**: keep the weights small.
 # 3. **L1 penalty**: make many weights exactly (or nearly) zero.
 # 4. **Dropout**: train many thinned networks at once.
-# 5. **Batch normalization**: normalise each unit over the batch.
-# 6. **Layer normalization**: normalise each sample over its units.
-# 7. **The regularization lab**: combine them and watch the validation curve.
-# 8. **Exercises**: the L2 gradient, inverted dropout, the batch-norm forward pass.
+# 5. **Early stopping**: keep the weights of the best validation epoch.
+# 6. **Batch normalization**: normalise each unit over the batch.
+# 7. **Layer normalization**: normalise each sample over its units.
+# 8. **The regularization lab**: make a network overfit, then regularise it.
+# 9. **Exercises**: the L2 gradient, inverted dropout, the batch-norm forward pass.
 #
 # Every number quoted in the text is printed by a cell next to it; run the cells in order.
 # Training runs behind the sliders are done once, when their cell runs; a slider only picks
-# one of them, so it responds at once.
+# one of them, so it responds at once. Only the lab of §8 trains when you move a control
+# (a small network on few points: about half a second).
 
 # %%
 import numpy as np
 from IPython.display import Markdown
 
 from nnlib.analysis.activations import dead_unit_counts
-from nnlib.analysis.regularization import (count_near_zero, dropout_ensemble, hidden_activations,
-                                           weights)
+from nnlib.analysis.regularization import (batch_mean_spread, count_near_zero, dropout_ensemble,
+                                           early_stopping, evaluate, hidden_activations,
+                                           overfitting_data, torch_running_var, weights)
 from nnlib.analysis.training import sweep, train_run
-from nnlib.chapter_settings import (CH5_DATA, CH5_DROPOUT, CH5_HIGH_LR, CH5_LAMBDAS, CH5_NEAR_ZERO,
-                                    CH5_OVERFIT)
+from nnlib.chapter_settings import (CH5_BN_BATCHES, CH5_DATA, CH5_DROPOUT, CH5_HIGH_LR, CH5_LAB,
+                                    CH5_LAMBDAS, CH5_NEAR_ZERO, CH5_OVERFIT, CH5_PATIENCE)
 from nnlib.datasets import load_dataset, make_moons
 from nnlib.exercises import ch05
 from nnlib.layers import BatchNorm, Dropout, LayerNorm
@@ -52,11 +55,11 @@ from nnlib.network import MLP
 from nnlib.optimizers import SGD
 from nnlib.regularizers import l2_grad
 from nnlib.viz import new_panels, plot_decision_boundary, plot_loss_curves, setup_notebook
-from nnlib.viz.regularization import (plot_layer_distributions, plot_near_zero, plot_normalization,
-                                      plot_weight_histogram)
+from nnlib.viz.regularization import (plot_early_stopping, plot_layer_distributions, plot_near_zero,
+                                      plot_normalization, plot_weight_histogram)
 from nnlib.viz.tables import markdown_table
 from nnlib.widgets import training_explorer
-from nnlib.widgets.regularization import sweep_widget
+from nnlib.widgets.regularization import regularization_lab, sweep_widget
 
 setup_notebook()
 
@@ -95,9 +98,13 @@ fig
 # Both curves fall at first — the network is learning the two moons. Then they part: the
 # training loss keeps falling towards zero while the validation loss turns and climbs. The
 # boundary shows why: it bends around individual training points, including noisy ones
-# that sit on the wrong side. The validation *accuracy* changes much less than the
-# validation loss: the network is mostly still right, but it has become very **confident**,
-# and every validation point it gets wrong with confidence costs a lot of cross-entropy.
+# that sit on the wrong side. Look at the accuracy, though: from the epoch of the lowest
+# validation loss to the end the validation loss about doubles, while the validation
+# *accuracy* does not fall — it even rises a little. The network is right about as often
+# as before, but it has become very **confident**, and every validation point it gets
+# wrong with confidence costs a lot of cross-entropy. On this data, overfitting shows as
+# over-confidence more than as wrong answers; keep that in mind when reading the results
+# of the remedies below.
 #
 # Three remedies follow. Each adds something to training and changes nothing else: same
 # data, same initial weights, same number of epochs.
@@ -147,6 +154,18 @@ print("penalty λW in the gradient  ==  weight decay in SGD:",
 # (With momentum or Adam the two differ: the penalty's gradient is then averaged or
 # rescaled with the rest, decoupled decay is not. That difference is why AdamW exists.)
 #
+# **In PyTorch.** The same words mean different updates there, so compare settings with care:
+#
+# * `nnlib`'s `Adam(lr, weight_decay=λ)` is *decoupled* decay, $W \leftarrow W - \eta\lambda W -
+#   \eta\,\hat m/(\sqrt{\hat v} + \epsilon)$: that is `torch.optim.AdamW`, except that `nnlib`
+#   decays only the weights — in PyTorch put the biases (and batch norm's $\gamma$, $\beta$)
+#   in a parameter group with `weight_decay=0` to match. PyTorch's plain `Adam(weight_decay=λ)`
+#   is the *coupled* form: it adds $\lambda W$ to the gradient before the moments, so the
+#   decay is divided by $\sqrt{\hat v}$ entry by entry.
+# * `torch.optim.SGD(momentum=β, weight_decay=λ)` adds $\lambda W$ to the gradient, so the
+#   decay passes through the velocity; `nnlib`'s `Momentum(weight_decay=λ)` applies it
+#   outside the velocity. For plain SGD (no momentum) the two agree, as printed above.
+#
 # Now the same network as in §1, trained once for each of several values of λ:
 
 # %%
@@ -174,9 +193,18 @@ sweep_widget(l2_runs, data, "λ", panels=("weights", "summary"))
 # * **Validation loss improves — up to a point.** The best λ here cuts the validation loss
 #   of λ = 0 by more than half. Beyond it the penalty wins over the data: the network
 #   **underfits**, the boundary becomes too simple, and both losses rise together.
+# * **Validation accuracy does not improve.** It is a little *lower* at the best λ than at
+#   λ = 0 (table, and printed below). What L2 fixes on this data is the over-confidence of
+#   §1: smaller weights give less extreme probabilities, so the confident mistakes cost
+#   less. Whether a penalty also buys correct answers depends on the data; the lab in §8
+#   shows a case where it does.
 #
 # λ is a *hyperparameter*: it is chosen by its validation loss, never by its training loss
 # (which only ever gets worse with more λ). The two ends side by side:
+
+# %%
+print(f"validation accuracy: λ = 0 {plain.history.val_acc[-1]:.3f}, best λ = {best_l2.value:g} "
+      f"{best_l2.history.val_acc[-1]:.3f}")
 
 # %%
 fig, axes = new_panels(3, figsize=(10.5, 3.2))
@@ -324,15 +352,64 @@ sweep_widget(dropout_runs, data, "p", panels=("curves", "summary"))
 # With dropout the training loss stays well above zero and the validation loss climbs
 # much more slowly, so at the end of training every $p$ we tried is better than none. The
 # larger $p$, the higher the training loss: at $p = 0.7$ too much is dropped and the
-# network starts to underfit. Two honest remarks: the *lowest* validation loss reached at
+# network starts to underfit. Three honest remarks: the *lowest* validation loss reached at
 # any epoch is no better with dropout than without (table) — here dropout slows
-# overfitting rather than preventing it — and on this small problem the best L2 does
-# better still. Dropout earns its keep in
+# overfitting rather than preventing it; as with L2, the validation accuracy is no
+# better than without dropout (the last column); and on this small problem the best L2
+# does better still. Dropout earns its keep in
 # large networks; it was introduced for the wide fully connected layers of image and
 # speech models.
 
 # %% [markdown]
-# ## 5. Batch normalization
+# ## 5. Early stopping
+#
+# §1's curves suggest the simplest remedy of all: the validation loss reached its lowest
+# at epoch 22 and never got back down to it, so keep the weights of that epoch. **Early
+# stopping** does it while training: after every epoch it evaluates the validation loss;
+# whenever that is the lowest so far it saves a copy of the weights; when there has been
+# no new lowest for `patience` epochs in a row it stops, and puts the saved weights back.
+# The patience lets training ride out small bumps of the curve. The same network and
+# settings as §1, with a patience of 20 epochs:
+
+# %%
+stopped = early_stopping(data, patience=CH5_PATIENCE, **CH5_OVERFIT)
+kept_loss, kept_acc = evaluate(stopped.net, data.X_val, data.y_val)
+print(f"lowest validation loss at epoch {stopped.best_epoch}; no better one in the next "
+      f"{CH5_PATIENCE} epochs, so training stopped after epoch {stopped.stop_epoch} of "
+      f"{CH5_OVERFIT['epochs']}")
+print(f"weights put back (epoch {stopped.best_epoch}): validation loss {kept_loss:.3f}, "
+      f"validation accuracy {kept_acc:.3f}")
+print(f"last weights (epoch {stopped.stop_epoch}): validation loss "
+      f"{stopped.run.history.val_loss[-1]:.3f}")
+best_dropout = min(dropout_runs, key=lambda r: r.history.val_loss[-1])
+rows = [{"remedy": "none (150 epochs)", "validation loss": plain.history.val_loss[-1],
+         "validation accuracy": plain.history.val_acc[-1], "epochs trained": plain.history.epochs_run},
+        {"remedy": f"early stopping (patience {CH5_PATIENCE})", "validation loss": kept_loss,
+         "validation accuracy": kept_acc, "epochs trained": stopped.stop_epoch},
+        {"remedy": f"L2, λ = {best_l2.value:g}", "validation loss": best_l2.history.val_loss[-1],
+         "validation accuracy": best_l2.history.val_acc[-1], "epochs trained": best_l2.history.epochs_run},
+        {"remedy": f"dropout, p = {best_dropout.value:g}",
+         "validation loss": best_dropout.history.val_loss[-1],
+         "validation accuracy": best_dropout.history.val_acc[-1],
+         "epochs trained": best_dropout.history.epochs_run}]
+Markdown(markdown_table(rows))
+
+# %%
+fig, ax = plot_early_stopping(stopped.run.history, stopped.best_epoch, stopped.stop_epoch)
+ax.set_title(f"early stopping, patience {CH5_PATIENCE}", fontsize="medium")
+fig
+
+# %% [markdown]
+# Early stopping comes close to the best L2 in validation loss, ties with it in
+# validation accuracy, and ends with a lower validation loss than any dropout run we
+# tried — in under a third of the epochs, and with nothing to tune but the patience. It
+# is the restored weights that count: the last weights, 20 epochs past the best, are
+# already worse. Early stopping is a regulariser in its own right: it limits how many
+# steps the network gets to fit the noise of its training points. The price is a validation set that is looked at during training —
+# so report the final numbers on a third, untouched test set.
+
+# %% [markdown]
+# ## 6. Batch normalization
 #
 # Batch normalization (Ioffe and Szegedy, 2015) sits between a layer's linear part and its
 # activation. For a batch of $n$ samples it normalises each unit $j$ with the batch's mean
@@ -349,6 +426,29 @@ sweep_widget(dropout_runs, data, "p", panels=("curves", "summary"))
 # batch. $\gamma$ and $\beta$ let the network undo the normalisation if that helps, so
 # nothing is lost in what it can represent; with $\beta$ in place the layer's own bias is
 # redundant, and `nnlib` leaves it out.
+#
+# **The textbook writes $(z - \mu)/(\sigma + \varepsilon)$.** We put $\varepsilon$ under the
+# square root, $\sqrt{\sigma^2 + \varepsilon}$, as the original paper and PyTorch do: the
+# batch's variance is what was computed, and adding $\varepsilon$ to it before taking the
+# root keeps the denominator away from 0 just as well. The two
+# agree to within 0.1 % for $\sigma \ge 0.1$ and part ways only as $\sigma$ approaches
+# $\sqrt{\varepsilon} \approx 0.003$, a unit that barely varies over the batch:
+
+# %%
+eps = 1e-5
+for sigma in (1.0, 0.1, 0.01, 0.001):
+    print(f"σ = {sigma:<6g}: (σ + ε) / √(σ² + ε) = {(sigma + eps) / np.sqrt(sigma**2 + eps):.4f}")
+
+# %% [markdown]
+# **Parameters.** Without its bias, each hidden layer of $h$ units has $h$ parameters fewer
+# than Chapter 1's count, and batch norm adds $2h$ ($\gamma$ and $\beta$). In PyTorch the
+# same network is `nn.Linear(h_prev, h, bias=False)` followed by `nn.BatchNorm1d(h)`:
+
+# %%
+for norm in (None, "batch"):
+    counted = MLP(CH5_OVERFIT["sizes"], activation="tanh", head="sigmoid", norm=norm, seed=0)
+    print(f"{'batch norm' if norm else 'plain':>10}: {counted.n_params} parameters:",
+          {k: v.size for k, v in counted.params.items()})
 #
 # **Training vs evaluation.** In training the statistics are the batch's own. At evaluation
 # a prediction must not depend on which other samples share its batch, so batch norm keeps
@@ -387,6 +487,18 @@ for mode in (True, False):
 # batches they are still far from them — hence the large evaluation outputs. In a network,
 # training runs hundreds of batches before anyone evaluates.)
 #
+# **In PyTorch**, `nn.BatchNorm1d` normalises a training batch exactly like this (with the
+# $1/n$ variance), so training outputs and gradients agree. But into its running variance
+# it averages the *unbiased* batch variance $\sigma^2 \cdot n/(n-1)$, so its running variance
+# is a little larger and its evaluation outputs a little smaller. After the same three
+# batches of 8, the factor between PyTorch's evaluation outputs and ours (minus $\beta$), per unit:
+
+# %%
+rv_torch = torch_running_var(bn.running_var, n=8, t=3, momentum=bn.momentum)
+print("running variance: nnlib", np.round(bn.running_var, 4), " PyTorch", np.round(rv_torch, 4))
+print("PyTorch's evaluation output / nnlib's:",
+      np.round(np.sqrt((bn.running_var + bn.eps) / (rv_torch + bn.eps)), 4))
+#
 # **At a high learning rate.** Chapter 4 killed most units of a three-layer ReLU network
 # with plain SGD at learning rate 2.0. The same network, the same data and the same rate,
 # with and without batch norm:
@@ -401,11 +513,13 @@ for norm, run in high_lr.items():
           f"{dead_unit_counts(run.net, spirals.X_train).tolist()}")
 
 # %%
-fig, axes = new_panels(2, figsize=(8.0, 3.0))
+fig, axes = new_panels(2, figsize=(8.0, 3.0), sharey=True)
 for ax, (norm, run) in zip(axes, high_lr.items()):
     plot_loss_curves(run.history, ax=ax)
     ax.set_title(f"lr = {CH5_HIGH_LR['train']['lr']}, {'batch norm' if norm else 'plain'}",
                  fontsize="medium")
+losses = np.concatenate([run.history.train_loss + run.history.val_loss for run in high_lr.values()])
+axes[0].set_ylim(losses.min() / 2, losses.max() * 2)             # one y-axis for both panels
 fig
 
 # %% [markdown]
@@ -418,6 +532,51 @@ fig
 # not change its normalised output either, so large steps that mostly change the scale of
 # $W$ do less harm.
 #
+# **Why does batch norm help?** The textbook, following the original paper, says it
+# "reduces internal covariate shift": as the layers below learn, the distribution of each
+# layer's inputs keeps moving, and normalising holds it still. That explanation is
+# disputed. Later experiments (Santurkar et al., 2018) added random shifts to the inputs
+# of each layer *after* batch norm — re-creating the shift on purpose — and training was
+# still fast; they attribute the benefit mainly to a smoother loss surface, on which larger
+# learning rates are safe. What we measured above fits that second story: batch norm's
+# clearest effect here is that a learning rate of 2.0 trains at all. We have not measured
+# covariate shift itself, so we do not claim either story settled.
+#
+# **Mild regularisation?** The textbook also calls batch norm a mild regulariser. The
+# mechanism is noise: in training each unit is normalised with *its batch's* mean and
+# variance, which wander from batch to batch, so each sample's output depends a little on
+# which others share its batch. How much the batch mean of §1's first-layer $z$ wanders,
+# in units of that unit's standard deviation:
+
+# %%
+z_first = data.X_train @ plain.net.params["W1"].T + plain.net.params["b1"]     # (90, 32)
+for size in CH5_BN_BATCHES:
+    print(f"batches of {size:>2}: the batch mean strays by {batch_mean_spread(z_first, size):.3f} σ "
+          f"on average")
+
+# %% [markdown]
+# With all 90 training points in one batch there is no noise at all; with batches of 16
+# the mean moves by about a fifth of a standard deviation. Does that noise regularise?
+# §1's network once more, with and without batch norm, with full batches and with batches
+# of 16 (training loss and validation loss after 150 epochs; their gap is the overfitting):
+
+# %%
+bn_runs = {(size, norm): plain if (size, norm) == (CH5_OVERFIT["batch_size"], None) else
+           train_run(data, norm=norm, **{**CH5_OVERFIT, "batch_size": size})
+           for size in CH5_BN_BATCHES for norm in (None, "batch")}       # §1's run is the first
+rows = [{"batch size": size, "batch norm": "yes" if norm else "no",
+         "training loss": run.history.train_loss[-1], "validation loss": run.history.val_loss[-1],
+         "gap": run.history.val_loss[-1] - run.history.train_loss[-1],
+         "validation accuracy": run.history.val_acc[-1]} for (size, norm), run in bn_runs.items()]
+Markdown(markdown_table(rows))
+
+# %% [markdown]
+# With full batches batch norm does not shrink the gap at all — there is no noise to
+# regularise with. With batches of 16 it shrinks it to a fraction: the batch statistics'
+# noise does act like a regulariser here, though again the validation *accuracy* barely
+# moves. "Mild" is fair; it depends on the batch size, and it is no substitute for the
+# remedies above when a network overfits badly.
+#
 # **Activations layer by layer.** A deeper tanh network — six hidden layers of 32 units —
 # at initialisation, with weights drawn from $\mathcal N(0, s^2)$ for a scale $s$ that is too
 # small (0.05) and one that is too large (1.0). The violins show all values of $a^{(l)}$ for
@@ -426,11 +585,15 @@ fig
 
 # %%
 X_deep, _ = make_moons(256, 0.1, 0)
-fig, axes = new_panels(2, nrows=2, figsize=(8.4, 5.6))
+fig, axes = new_panels(2, nrows=2, figsize=(8.8, 6.4))
+violins = []
 for ax, (s, norm) in zip(axes, [(0.05, None), (1.0, None), (0.05, "batch"), (1.0, "batch")]):
     deep = MLP([2] + [32] * 6 + [1], activation="tanh", head="sigmoid", init="normal",
                init_std=s, norm=norm, seed=0)
-    plot_layer_distributions(hidden_activations(deep, X_deep, train=True), ax=ax, ylim=(-1.1, 1.1),
+    layers = hidden_activations(deep, X_deep, train=True)
+    if norm:
+        violins.append(layers)
+    plot_layer_distributions(layers, ax=ax, ylim=(-1.1, 1.1),
                              title=f"s = {s}, {'batch norm' if norm else 'no normalization'}")
 fig
 
@@ -438,12 +601,17 @@ fig
 # Without normalisation, a small scale shrinks the signal at every layer until layer 6 is
 # flat at 0 (and so are the gradients, Chapter 3); a large scale pushes the units into
 # tanh's saturated tails, piling the values up at $\pm 1$. With batch norm both networks
-# show the same healthy spread in every layer — in fact nearly the same values
-# (correlation above 0.999 in every layer): the weights of the two differ only by a factor
-# of 20, which the normalisation divides out, all but the $\varepsilon$ under the square root.
+# show the same healthy spread in every layer — in fact nearly the same values (the
+# correlation of the two networks' values, layer by layer, is printed below): the weights
+# of the two differ only by a factor of 20, which the normalisation divides out, all but
+# the $\varepsilon$ under the square root.
+
+# %%
+print("correlation of the s = 0.05 and s = 1.0 values with batch norm, per layer:",
+      np.round([np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(*violins)], 5))
 
 # %% [markdown]
-# ## 6. Layer normalization
+# ## 7. Layer normalization
 #
 # Layer normalization (Ba, Kiros and Hinton, 2016) swaps the axis: each **sample** is
 # normalised over its own $h$ units,
@@ -479,24 +647,55 @@ alone, _ = LayerNorm(5).forward(one)
 print("layer norm, batch of 1: same output as inside the batch:", np.allclose(alone, layer_out[:1]))
 
 # %% [markdown]
-# ## 7. The regularization lab
+# ## 8. The regularization lab
 #
-# Everything together. Choose a data set, a learning rate and an architecture; add L2 or L1
-# (λ), dropout (p) or batch normalisation; press **Train** and watch the training and
-# validation curves as they are drawn. Training happens live here, so it takes a few seconds.
-# Some things to try:
+# Overfitting needs a flexible network and data it can memorise: few training points, and
+# noise in them. The lab has both knobs — the number of **training points** and the
+# **noise** added to each point of the two moons (the 270 validation points get the same
+# noise) — and §1's network, trained on all its training points at every step. Add L2 (λ),
+# dropout (p) or batch normalisation; every change retrains at once (in about a
+# second). Left: the decision boundary over the training points, validation points hollow;
+# right: the loss curves, the dotted line at the epoch of the lowest validation loss — the
+# weights early stopping would keep. Things to try:
 #
-# * Overfit on purpose: the moons, a wide network, many epochs, no regularization. Then add
-#   L2 and find the λ where the validation loss is lowest.
-# * Set the learning rate to 10 with ReLU: training stops after an epoch or two, with a
-#   message naming the learning rate. Switch on batch norm and train again.
-# * Compare dropout $p = 0.5$ with L2 on the spirals, where the network needs all its capacity.
+# 1. **See the gap.** The lab starts with 50 training points and noise 0.4, no
+#    regularisation: the training loss ends far below the validation loss, and the
+#    training accuracy far above the validation accuracy (the caption says by how much).
+# 2. **Close it with data.** Move *training points* to 400: the two curves stay together.
+# 3. **Close it with a penalty.** Back at 50 points, set L2 λ to 0.003: here the validation
+#    *accuracy* improves too, not only the loss.
+# 4. **Remove the cause.** Set the noise to 0: there is nothing to memorise, and nothing to
+#    regularise.
+#
+# The numbers of the first three, as the lab computes them:
+
+# %%
+print("lab settings:", {k: v for k, v in CH5_LAB.items() if k in ("n_train", "noise")}, CH5_LAB["train"])
+lab_runs = {label: train_run(overfitting_data(n, CH5_LAB["noise"]), l2=lam, **CH5_LAB["train"])
+            for label, n, lam in (("1. 50 points", CH5_LAB["n_train"], 0.0), ("2. 400 points", 400, 0.0),
+                                  ("3. 50 points, λ = 0.003", CH5_LAB["n_train"], 3e-3))}
+Markdown(markdown_table([{"setting": label, "training loss": r.history.train_loss[-1],
+                          "validation loss": r.history.val_loss[-1],
+                          "training accuracy": r.history.train_acc[-1],
+                          "validation accuracy": r.history.val_acc[-1]}
+                         for label, r in lab_runs.items()]))
+
+# %%
+regularization_lab(seed=0)
+
+# %% [markdown]
+# **The training explorer** has the other knobs of training: the data set (moons, circles,
+# spirals, xor), width and depth, the activation, the learning rate of plain SGD, L1, and
+# the number of epochs. Press **Train** to watch a fresh network learn, live. Its data sets
+# carry a fixed, small noise, so it shows how training goes more than how it overfits.
+# Try a learning rate of 10 with ReLU, then the same with batch normalisation; or dropout
+# $p = 0.5$ against L2 on the spirals, where the network needs all its capacity.
 
 # %%
 training_explorer(seed=0)
 
 # %% [markdown]
-# ## 8. Exercises
+# ## 9. Exercises
 #
 # Each exercise has a stub; replace `raise NotImplementedError` with your code and run the
 # cell. The checker runs your function on a few cases and names the mistake if it
@@ -561,16 +760,21 @@ ch05.dropout_mean.check(my_dropout_mean)
 # ## Summary
 #
 # * Overfitting shows as training and validation loss parting ways; the boundary starts
-#   following single noisy points, and the network grows confidently wrong.
+#   following single noisy points, and the network grows confidently wrong — on §1's data
+#   more confident rather than more often wrong.
 # * **L2** adds $\frac{\lambda}{2}\sum \lVert W \rVert_F^2$, gradient $\lambda W$: weights shrink
 #   (weight decay), the boundary smooths, and validation loss improves up to a best λ.
 # * **L1** adds $\lambda \sum |W|$, gradient $\lambda\,\mathrm{sign}(W)$: many weights go to zero.
 # * **Dropout** drops units with probability $p$ and scales survivors by $1/(1-p)$ in
 #   training only; the evaluation network approximates the average of the thinned ones.
+# * **Early stopping** keeps the weights of the epoch with the lowest validation loss.
 # * **Batch norm** normalises each unit over the batch (running averages at evaluation); it
-#   keeps activations in range and tolerates high learning rates. **Layer norm**
+#   keeps activations in range and tolerates high learning rates, and with small batches
+#   its noisy statistics regularise a little. **Layer norm**
 #   normalises each sample over its units, the same in training and evaluation, and works
 #   with a batch of one.
 #
-# All of these trade a little training fit for a better fit to data the network has not
-# seen; which one, and how much, is decided on a validation set.
+# All of these trade a little training fit for better behaviour on data the network has not
+# seen: on §1's data that meant honest probabilities (lower validation loss) at about the
+# same accuracy; with fewer, noisier points (the lab) it meant more correct answers too.
+# Which remedy, and how much, is decided on a validation set.

@@ -60,6 +60,19 @@ def _relu_grad(z):
     return (z > 0).astype(z.dtype)
 
 
+# --- leaky ReLU:  σ(z) = z if z > 0 else αz,  σ′(z) = 1 if z > 0 else α --------------
+#: α, the slope of leaky ReLU for z < 0 (PyTorch's default ``negative_slope``).
+LEAKY_SLOPE = 0.01
+
+
+def _leaky_relu(z):
+    return np.where(z > 0, z, z * z.dtype.type(LEAKY_SLOPE))
+
+
+def _leaky_relu_grad(z):
+    return np.where(z > 0, z.dtype.type(1), z.dtype.type(LEAKY_SLOPE))
+
+
 # --- sigmoid:  σ(z) = 1 / (1 + e^{-z}),  σ′(z) = σ(z)(1 − σ(z)) ---------------------
 def _sigmoid(z):
     # expit evaluates e^{-|z|} internally, so it never overflows.
@@ -128,6 +141,7 @@ def softmax(z):
 
 identity, identity_grad = _public(_identity), _public(_identity_grad)
 relu, relu_grad = _public(_relu), _public(_relu_grad)
+leaky_relu, leaky_relu_grad = _public(_leaky_relu), _public(_leaky_relu_grad)
 sigmoid, sigmoid_grad = _public(_sigmoid), _public(_sigmoid_grad)
 tanh, tanh_grad = _public(_tanh), _public(_tanh_grad)
 silu, silu_grad = _public(_silu), _public(_silu_grad)
@@ -239,6 +253,10 @@ ACTIVATIONS = {
                        use="EfficientNet; LLaMA (inside its SwiGLU feed-forward)"),
     "gelu": Activation("gelu", _gelu, _gelu_grad, _elementwise_backward(_gelu_grad), colour="C1",
                        formula=r"$z\,\Phi(z)$", use="transformers such as GPT and BERT"),
+    "leaky_relu": Activation("leaky_relu", _leaky_relu, _leaky_relu_grad,
+                             _elementwise_backward(_leaky_relu_grad), colour="C9",
+                             formula=r"$\max(0.01z,\, z)$",
+                             use="a ReLU whose units cannot die (slope 0.01 for z < 0)"),
     "softmax": Activation("softmax", _softmax, softmax_grad,
                           lambda da, z, a: _softmax_backward(da, a)),
 }

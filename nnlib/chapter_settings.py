@@ -18,10 +18,14 @@ TABLE_ORDER = ("relu", "gelu", "silu", "sigmoid", "tanh", "identity")
 CH4_NONLINEAR = dict(data=dict(name="circles", n=400, noise=0.1, val_fraction=0.25, seed=0),
                      train=dict(sizes=[2, 16, 16, 1], optimizer="momentum", lr=0.1, epochs=60,
                                 batch_size=32, seed=0))
-#: Chapter 4, the same network with each activation on two spirals.
+#: Chapter 4, the same network with each activation on two spirals.  The race itself uses
+#: ``lr`` and each activation's recommended initialiser (He for the ReLU family, Xavier for
+#: tanh and sigmoid); the grid repeats it for every initialiser in ``inits`` and rate in ``lrs``.
 CH4_RACE = dict(data=dict(name="spirals", n=300, noise=0.05, val_fraction=0.25, seed=0),
-                train=dict(sizes=[2, 32, 32, 1], optimizer="momentum", lr=0.1, epochs=80,
-                           batch_size=64, seed=0))
+                train=dict(sizes=[2, 32, 32, 1], optimizer="momentum", epochs=80,
+                           batch_size=64, seed=0),
+                lr=0.1, init="recommended", inits=("recommended", "he_normal", "xavier_normal"),
+                lrs=(0.1, 0.3, 1.0))
 #: Chapter 4, dead ReLUs: three hidden layers, plain SGD at a sane and a too-high rate.
 CH4_DEAD = dict(data=CH4_RACE["data"],
                 train=dict(sizes=[2, 32, 32, 32, 1], activation="relu", optimizer="sgd",
@@ -41,6 +45,14 @@ CH5_NEAR_ZERO = 1e-2
 CH5_HIGH_LR = dict(data=CH4_RACE["data"],
                    train=dict(sizes=[2, 32, 32, 32, 1], activation="relu", optimizer="sgd",
                               lr=2.0, epochs=60, batch_size=32, seed=0))
+#: Chapter 5, the regularization lab: noisy moons with the two knobs of overfitting (training
+#: points, noise), §1's network trained full-batch (up to 400 points), and the λ and p it offers.
+CH5_LAB = dict(n_train=50, noise=0.4, train={**CH5_OVERFIT, "batch_size": 400},
+               lambdas=CH5_LAMBDAS, dropouts=(0.0, 0.2, 0.4, 0.5, 0.6))
+#: Chapter 5, early stopping: stop when the validation loss has not improved for this many epochs.
+CH5_PATIENCE = 20
+#: Chapter 5, batch norm as a regulariser: full batches (no noise) against batches of 16.
+CH5_BN_BATCHES = (90, 16)
 #: Chapter 3, "from gradients to learning": noisy sine, a 1-16-1 tanh network, squared error.
 CH3_LEARNING = dict(data=dict(name="sine", n=160, noise=0.1, val_fraction=0.25, seed=0),
                     sizes=(1, 16, 1), activation="tanh", seed=0)

@@ -40,6 +40,8 @@ def test_stable_for_huge_inputs(name, dtype):
 def test_known_values():
     z = np.array([-2.0, 0.0, 2.0])
     assert np.allclose(ACTIVATIONS["relu"].f(z), [0, 0, 2])
+    assert np.allclose(ACTIVATIONS["leaky_relu"].f(z), [-0.02, 0, 2])
+    assert np.allclose(ACTIVATIONS["leaky_relu"].df(z), [0.01, 0.01, 1])
     assert np.allclose(ACTIVATIONS["sigmoid"].f(z), 1 / (1 + np.exp(-z)))
     assert np.allclose(ACTIVATIONS["sigmoid"].df(np.array([0.0])), 0.25)  # the maximum of σ′
     assert np.allclose(ACTIVATIONS["tanh"].df(np.array([0.0])), 1.0)

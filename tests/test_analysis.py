@@ -210,6 +210,7 @@ PLOTS = {
                                                  0.01, ax=ax),
     "layer_distributions": lambda ax: regularization.plot_layer_distributions(
         [np.random.default_rng(0).normal(size=(20, 3)), np.zeros((20, 3))], ax=ax, title="t"),
+    "early_stopping": lambda ax: regularization.plot_early_stopping(_history(n=8), 3, 7, ax=ax),
 }
 
 
@@ -257,6 +258,91 @@ def test_activation_race_widget_toggles_lines():
     assert view.render_count == count + 3         # gelu was off already: no change, no redraw
     with pytest.raises(ValueError):
         activation_race_widget({})
+
+
+def test_activation_race_widget_with_a_grid_switches_learning_rate_and_initialisation():
+    grid = {(init, lr): {"relu": _history(offset=lr), "tanh": _history(offset=lr + (init == "he_normal"))}
+            for init in ("recommended", "he_normal") for lr in (0.1, 1.0)}
+    box = activation_race_widget(grid, start=("recommended", 1.0))
+    assert {"init", "lr", "show_relu", "show_tanh"} <= set(box.controls)
+    assert box.controls["lr"].value == 1.0
+    view = box.views[0]
+    for name, value in (("lr", 0.1), ("init", "he_normal")):
+        count, image = view.render_count, view.image.value
+        box.controls[name].value = value
+        assert view.render_count == count + 1 and view.image.value != image
+    line = next(ln for ln in view.axes[0].lines if ln.get_label() == "tanh")
+    np.testing.assert_allclose(line.get_ydata(), grid[("he_normal", 0.1)]["tanh"].train_loss)
+    with pytest.raises(ValueError, match="start"):
+        activation_race_widget(grid, start=("xavier_normal", 0.1))
+
+
+def test_activation_grid_trains_each_combination_once(data):
+    from nnlib.analysis.activations import activation_grid, activation_grid_rows, recommended_init
+
+    settings = {k: v for k, v in SMALL.items() if k != "lr"}
+    grid = activation_grid(data, ["relu", "tanh"], ["recommended", "he_normal", "xavier_normal"],
+                           [0.1, 0.5], **settings)
+    assert set(grid) == {(i, lr) for i in ("recommended", "he_normal", "xavier_normal")
+                         for lr in (0.1, 0.5)}
+    assert grid[("recommended", 0.1)]["relu"] is grid[("he_normal", 0.1)]["relu"]
+    assert grid[("recommended", 0.1)]["tanh"] is grid[("xavier_normal", 0.1)]["tanh"]
+    assert grid[("he_normal", 0.5)]["tanh"].net.init == "he_normal"
+    assert recommended_init("sigmoid") == "xavier_normal" and recommended_init("gelu") == "he_normal"
+    rows = activation_grid_rows(grid, ["relu", "tanh"])
+    assert rows[1]["book's init"] == "Xavier" and len(rows[0]) == 2 + 4
+    with pytest.raises(ValueError, match="lr"):
+        activation_grid(data, ["relu"], ["he_normal"], [0.1], lr=0.1, **settings)
+
+
+def test_early_stopping_restores_the_best_epoch(data):
+    from nnlib.analysis.regularization import early_stopping, evaluate
+
+    settings = {**SMALL, "epochs": 30, "lr": 2.0}
+    full = train_run(data, **settings).history
+    stopped = early_stopping(data, patience=3, **settings)
+    best = stopped.best_epoch
+    assert full.val_loss[:stopped.stop_epoch] == stopped.run.history.val_loss
+    assert stopped.run.history.val_loss[best - 1] == min(stopped.run.history.val_loss)
+    assert stopped.stop_epoch == min(best + 3, 30)
+    loss, acc = evaluate(stopped.net, data.X_val, data.y_val)
+    assert loss == pytest.approx(full.val_loss[best - 1], rel=1e-10)
+    assert acc == pytest.approx(full.val_acc[best - 1])
+    with pytest.raises(ValueError, match="norm"):
+        early_stopping(data, norm="batch", **settings)
+    with pytest.raises((TypeError, ValueError), match="patience"):
+        early_stopping(data, patience=0, **settings)
+
+
+def test_overfitting_data_keeps_the_validation_set_when_n_train_changes():
+    from nnlib.analysis.regularization import overfitting_data
+
+    a, b = overfitting_data(20, 0.3), overfitting_data(200, 0.3)
+    assert a.X_train.shape == (20, 2) and b.X_train.shape == (200, 2) and a.X_val.shape == (270, 2)
+    np.testing.assert_array_equal(a.X_val, b.X_val)
+    with pytest.raises(ValueError, match="noise"):
+        overfitting_data(20, -0.1)
+
+
+def test_batch_statistics_helpers():
+    from nnlib.analysis.regularization import batch_mean_spread, torch_running_var
+
+    z = np.random.default_rng(0).normal(size=(4000, 3))
+    assert batch_mean_spread(z, 4000) < 1e-12
+    assert abs(batch_mean_spread(z, 16, n_batches=2000) - 1 / 4) < 0.02       # 1/√16
+    with pytest.raises(ValueError, match="batch_size"):
+        batch_mean_spread(z[:5], 6)
+    np.testing.assert_allclose(torch_running_var(np.ones(2), n=8, t=0), 1.0)   # nothing averaged yet
+    one = 0.9 + 0.1 * np.array([2.0, 3.0])                                  # one batch, σ² = 2, 3
+    np.testing.assert_allclose(torch_running_var(one, n=8, t=1), 0.9 + 0.1 * np.array([2.0, 3.0]) * 8 / 7)
+
+
+def test_same_sign_fraction():
+    from nnlib.analysis.activations import same_sign_fraction
+
+    assert same_sign_fraction(np.array([[1.0, 2.0], [-1.0, 0.0], [1.0, -1.0], [0.0, 0.0]])) == 0.75
+    delta, a = np.array([[0.5, -2.0]]), np.array([[0.1, 0.7, 0.2]])     # one sample, a > 0
+    assert same_sign_fraction(delta.T @ a) == 1.0
 
 
 @pytest.mark.parametrize("panels", [("weights", "summary"), ("curves", "summary"), ("curves",), ()])

@@ -17,13 +17,15 @@ import pytest
 from nnlib.analysis.training import probability_grid
 from nnlib.widgets import (FigureView, activation_widget, training_explorer,
                            universal_approximation_widget, vanishing_gradient_widget)
-from nnlib.widgets.sweep import random_value
+from nnlib.widgets.regularization import regularization_lab
+from nnlib.widgets.sweep import option_values, random_value
 
 BUILDERS = {
     "vanishing_gradient": vanishing_gradient_widget,
     "activation": activation_widget,
     "universal_approximation": universal_approximation_widget,
     "training": training_explorer,
+    "regularization_lab": regularization_lab,
 }
 # Controls whose change must change the picture; the others must change *something* shown
 # (for the training explorer: hyperparameters that only act once training starts change
@@ -31,7 +33,8 @@ BUILDERS = {
 PICTURE_CONTROLS = {
     "training": {"dataset", "width", "depth", "activation", "epochs"},
 }
-N_RANDOM = {"vanishing_gradient": 5, "activation": 5, "universal_approximation": 5, "training": 3}
+N_RANDOM = {"vanishing_gradient": 5, "activation": 5, "universal_approximation": 5, "training": 3,
+            "regularization_lab": 2}
 
 
 def sweep_values(control):
@@ -41,8 +44,8 @@ def sweep_values(control):
     if isinstance(control, widgets.SelectMultiple):
         options = tuple(control.options)
         return [(o,) for o in options] + [options, ()]
-    if isinstance(control, widgets.Dropdown):
-        return list(control.options)
+    if isinstance(control, (widgets.Dropdown, widgets.SelectionSlider)):
+        return option_values(control)
     if isinstance(control, (widgets.FloatRangeSlider, widgets.IntRangeSlider)):
         lo, hi = control.min, control.max
         return [(lo, hi), (lo, lo), (hi, hi), (lo, (lo + hi) / 2)]

@@ -7,6 +7,9 @@ activation table of chapter 4, dead ReLU units and the collapse of a linear stac
   (from the registry, :data:`nnlib.activations.ACTIVATIONS`) of each activation.
 * :func:`collapse_linear` — the single (W, b) that a stack of linear layers equals.
 * :func:`dead_unit_counts`, :func:`train_counting_dead_units` — ReLU units that never fire.
+* :func:`recommended_init`, :func:`activation_grid`, :func:`activation_grid_rows` — the race
+  of chapter 4: each activation with its own initialisation, over initialisers × learning rates.
+* :func:`same_sign_fraction` — units whose incoming-weight gradients all share one sign.
 
 The pictures are in :mod:`nnlib.viz.activations`, the widgets in :mod:`nnlib.widgets.activations`.
 """
@@ -153,9 +156,9 @@ def activation_table(names=None, far: float = 30.0) -> list:
 
     * the **range**: the lower end is the activation's minimum at a finite z if it has one
       (:func:`nnlib.analysis.activations.activation_minimum`: GELU ≈ −0.170, SiLU ≈ −0.278), else its
-      value far to the left, σ(−∞) ≈ σ(−1000); it is *reached* (``[``) if σ takes it at some
+      value far to the left, σ(−∞) ≈ σ(−10⁶); it is *reached* (``[``) if σ takes it at some
       z in [−10, 10], else only approached (``(``) — the search stops at ±10 because float64
-      rounds e.g. tanh(20) to exactly 1.  The upper end likewise from σ(+1000); values
+      rounds e.g. tanh(20) to exactly 1.  The upper end likewise from σ(+10⁶); values
       beyond ±far/2 count as ±∞.
     * the **gradient** behaviour from σ′ on a grid over [−far, far]: only the values 0 and 1
       ("0 or 1"), ≈ 0 at both ends ("saturating"), or otherwise "smooth", with its extremes.
@@ -171,7 +174,7 @@ def activation_table(names=None, far: float = 30.0) -> list:
         act = get_activation(check_choice(name, "names", hidden_activations()))
         f, df = act.f(z), act.df(z)
         minimum = activation_minimum(name)
-        tails = act.f(np.array([-1000.0, 1000.0]))
+        tails = act.f(np.array([-1e6, 1e6]))           # far enough for leaky ReLU's 0.01 z
         low = minimum.f if minimum is not None else float(tails[0])
         high = float(tails[1])
         low_text = "−∞" if low < -far / 2 else f"{low:.3f}".replace("-", "−")
@@ -193,10 +196,95 @@ def activation_table(names=None, far: float = 30.0) -> list:
 
 def _gradient_behaviour(df) -> str:
     values = np.unique(df)
-    if np.all(np.isin(values, [0.0, 1.0])):
-        return "1 everywhere: δ passes unchanged" if values.size == 1 else \
-            "0 or 1: a switch (0 for z < 0)"
+    if values.size == 1 and values[0] == 1.0:
+        return "1 everywhere: δ passes unchanged"
+    if values.size == 2 and values[1] == 1.0:           # ReLU (0 or 1), leaky ReLU (α or 1)
+        return f"{values[0]:g} or 1: a switch ({values[0]:g} for z < 0)"
     if abs(df[0]) < 1e-6 and abs(df[-1]) < 1e-6:
         return f"saturating: σ′ ≤ {df.max():.2f}, → 0 for large |z|"
     return (f"smooth: σ′ from {df.min():.2f} to {df.max():.2f}; → 0 as z → −∞, "
             f"→ 1 as z → ∞").replace("-", "−")
+
+
+# --- a fair comparison: each activation with its own initialisation -----------------------
+
+#: The initialisation chapter 3 recommends for each activation: He (variance 2/fan_in) for
+#: the ReLU family, which zeroes about half of its inputs; Xavier (2/(fan_in + fan_out)) for
+#: the ones that are symmetric around 0 with slope about 1 there (tanh, and sigmoid).
+_XAVIER_FAMILY = ("tanh", "sigmoid", "identity")
+
+
+def recommended_init(name: str) -> str:
+    """The initialiser the book recommends for the hidden activation ``name``.
+
+    ``"xavier_normal"`` for tanh, sigmoid and identity, ``"he_normal"`` for the ReLU family
+    (ReLU, leaky ReLU, GELU, SiLU and any other registered activation).
+    """
+    name = check_choice(name, "name", hidden_activations())
+    return "xavier_normal" if name in _XAVIER_FAMILY else "he_normal"
+
+
+def activation_grid(data, names, inits, lrs, **settings) -> dict:
+    """One training per activation, initialisation and learning rate: the race and its grid.
+
+    ``inits`` lists initialiser names or ``"recommended"`` (each activation with
+    :func:`recommended_init`); ``lrs`` the learning rates.  Every other setting is the same
+    for all (``settings`` of :func:`~nnlib.analysis.training.train_run`: sizes, optimizer,
+    epochs, batch_size, seed …).  A combination that two entries share (``"recommended"``
+    is He for ReLU) is trained once.  Returns ``{(init, lr): {name: Run}}``.
+    """
+    for key in ("activation", "init", "lr"):
+        if key in settings:
+            raise ValueError(f"{key!r} is swept by activation_grid, so it cannot also be fixed")
+    names, inits, lrs = list(names), list(inits), [check_float(lr, "lrs", low=0.0) for lr in lrs]
+    if not names or not inits or not lrs:
+        raise ValueError(f"names, inits and lrs must each list at least one value, got "
+                         f"{names}, {inits}, {lrs}")
+    done = {}
+    grid = {}
+    for init in inits:
+        for lr in lrs:
+            row = {}
+            for name in names:
+                actual = recommended_init(name) if init == "recommended" else init
+                key = (name, actual, lr)
+                if key not in done:
+                    done[key] = train_run(data, activation=name, init=actual, lr=lr,
+                                          value=name, **settings)
+                row[name] = done[key]
+            grid[(init, lr)] = row
+    return grid
+
+
+def same_sign_fraction(dW) -> float:
+    """The share of rows of ``dW`` (h_l, h_{l-1}) whose non-zero entries all have one sign.
+
+    Row i holds the gradients of the weights into unit i.  For one sample they are
+    δ_i a_j: if every a_j > 0 (sigmoid outputs), they all share the sign of δ_i, and the
+    fraction is 1.  A batch averages δ_i a_j over its samples, whose δ_i differ in sign,
+    so rows can mix signs.
+    """
+    dW = as_float_array(dW, "dW", ndim=2)
+    signs = np.sign(dW)
+    nonzero = signs != 0
+    positive = np.all((signs > 0) | ~nonzero, axis=1)
+    negative = np.all((signs < 0) | ~nonzero, axis=1)
+    return float(np.mean(positive | negative))
+
+
+def activation_grid_rows(grid, names, inits=("he_normal", "xavier_normal")) -> list:
+    """The grid of :func:`activation_grid` as table rows: one per activation, one column
+    per initialiser in ``inits`` and learning rate, each "final validation loss (accuracy)".
+    """
+    short = {"he_normal": "He", "xavier_normal": "Xavier"}
+    lrs = sorted({lr for (_, lr) in grid})
+    rows = []
+    for name in names:
+        row = {"activation": name, "book's init": short[recommended_init(name)]}
+        for init in inits:
+            for lr in lrs:
+                h = grid[(init, lr)][name].history
+                row[f"{short.get(init, init)}, η = {lr:g}"] = \
+                    f"{h.val_loss[-1]:.3f} ({h.val_acc[-1]:.2f})"
+        rows.append(row)
+    return rows

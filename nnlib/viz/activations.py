@@ -196,8 +196,12 @@ def plot_linear_collapse(t, outputs: dict, ax=None, xlabel="position t along the
     fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
     for i, (label, y) in enumerate(outputs.items()):
         dashed = "product" in label
+        # Colours of the registry: a label naming an activation gets its colour, the linear
+        # stack identity's grey; the product matrix is drawn black and dashed on top.
+        named = [n for n in hidden_activations() if n.replace("_", " ") in label.lower()]
+        colour = "black" if dashed else activation_colour(named[-1] if named else "identity")
         ax.plot(t, np.asarray(y, dtype=float).reshape(-1), ls="--" if dashed else "-",
-                lw=2.4 if not dashed else 1.6, color=f"C{i}", label=label, zorder=3 if dashed else 2)
+                lw=2.4 if not dashed else 1.6, color=colour, label=label, zorder=3 if dashed else 2)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("network output $z^{(L)}$")
     ax.grid(True, alpha=0.3)
@@ -213,9 +217,12 @@ def plot_dead_units(counts: dict, n_units: int, ax=None):
     ``n_units`` is the number of hidden units, the top of the y-axis.
     """
     fig, ax = new_axes(ax, figsize=(5.4, 3.2), dpi=80)
+    styles = ("-", "--", ":", "-.")
     for i, (label, c) in enumerate(counts.items()):
         total = np.asarray(c).reshape(len(c), -1).sum(axis=1)
-        ax.plot(np.arange(len(total)), total, lw=2, color=f"C{i}", label=label)
+        # Every curve is a ReLU network: ReLU's colour, one line style per setting.
+        ax.plot(np.arange(len(total)), total, lw=2, color=activation_colour("relu"),
+                ls=styles[i % len(styles)], label=label)
     ax.axhline(n_units, color="black", lw=0.8, ls=":")
     ax.set_ylim(-0.02 * n_units, 1.05 * n_units)
     ax.set_xlabel("epoch")
@@ -248,6 +255,15 @@ class RaceArtists:
             ax.grid(True, alpha=0.3)
         ax_train.set_ylabel("loss (log scale)")
         self.note = ax_train.text(0.5, 0.5, "", transform=ax_train.transAxes, ha="center")
+
+    def set_histories(self, histories: dict) -> None:
+        """Show other runs of the same activations (another learning rate or initialiser)."""
+        for name, lines in self.lines.items():
+            if name in histories:
+                h = histories[name]
+                for line, values in zip(lines, (h.train_loss, h.val_loss)):
+                    line.set_data(np.arange(1, len(values) + 1), values)
+        self.histories = {**self.histories, **histories}
 
     def update(self, names) -> None:
         names = [n for n in names if n in self.histories]

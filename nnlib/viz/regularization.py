@@ -20,15 +20,34 @@ Chapter 5
 * :func:`plot_near_zero`        — the number of near-zero weights against λ, L1 and L2.
 * :func:`plot_layer_distributions` — each hidden layer's outputs as a violin, layer by layer.
 * :func:`plot_normalization`    — one batch as a heat map: raw, batch-normalised, layer-normalised.
+* :func:`plot_early_stopping`   — the loss curves with the kept (best) and the stopping epoch.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
 from ._base import new_axes, new_panels
 
 _TRAIN, _VAL = "C0", "C1"   # training and validation curves
+# Each regulariser keeps one colour in every picture of chapter 5 (C0 and C1 are taken by
+# training and validation): no penalty grey, L2 green, L1 red; the violins of batch norm purple.
+_NONE, _L2, _L1, _LAYERS = "0.45", "C2", "C3", "C4"
+
+
+def _series_colour(label: str, i: int) -> str:
+    """The colour of a weight series from its label: "λ = 0" grey, "L1 …" red, "L2 …" or
+    "λ = …" green; any other label the i-th of C4, C5, …"""
+    label = str(label)
+    if label.startswith("L1"):
+        return _L1
+    if re.fullmatch(r"(λ|p) = 0", label):
+        return _NONE
+    if label.startswith(("L2", "λ")):
+        return _L2
+    return f"C{4 + i % 6}"
 
 
 # --- chapter 5 ---------------------------------------------------------------------------
@@ -47,7 +66,7 @@ class WeightHistogramArtists:
             counts, _ = np.histogram(np.clip(reference, self.bins[0], self.bins[-1]), self.bins)
             self.reference = ax.stairs(counts, self.bins, color="0.55", lw=1.2, fill=True,
                                        alpha=0.35, label=reference_label)
-        self.current = ax.stairs(np.zeros(len(self.bins) - 1), self.bins, color="C3", lw=1.8,
+        self.current = ax.stairs(np.zeros(len(self.bins) - 1), self.bins, color=_L2, lw=1.8,
                                  label="")
         self.text = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top",
                             fontsize="small")
@@ -94,7 +113,7 @@ def plot_weight_histogram(weights: dict, ax=None, bins=None):
     top = 1
     for i, (label, w) in enumerate(weights.items()):
         counts, _ = np.histogram(np.clip(np.ravel(w), bins[0], bins[-1]), bins)
-        ax.stairs(counts, bins, lw=1.8, color=f"C{i}", label=label)
+        ax.stairs(counts, bins, lw=1.8, color=_series_colour(label, i), label=label)
         top = max(top, counts.max())
     ax.set_yscale("symlog", linthresh=10)
     ax.set_ylim(0, top * 2.0)
@@ -156,7 +175,8 @@ def plot_near_zero(lams, counts: dict, total: int, tol: float, ax=None):
     fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)
     x = _sweep_positions(lams)
     for i, (label, c) in enumerate(counts.items()):
-        ax.plot(x, np.asarray(c, dtype=float), "o-", lw=2, color=f"C{i + 2}", label=label)
+        ax.plot(x, np.asarray(c, dtype=float), "o-", lw=2, color=_series_colour(label, i),
+                label=label)
     ax.axhline(total, color="black", lw=0.8, ls=":")
     ax.set_ylim(0, total * 1.05)
     ax.set_xticks(x, [f"{v:g}" for v in lams], rotation=45, fontsize="small")
@@ -179,10 +199,12 @@ def plot_layer_distributions(layers, ax=None, title=None, ylim=None):
     positions = np.arange(1, len(data) + 1)
     parts = ax.violinplot(data, positions, widths=0.8, showextrema=False, points=80)
     for body in parts["bodies"]:
+        body.set_facecolor(_LAYERS)
         body.set_alpha(0.6)
-    ax.set_xticks(positions, [f"{p}\nσ={d.std():.2g}" for p, d in zip(positions, data)],
-                  fontsize="small")
-    ax.set_xlabel("hidden layer l")
+    # Two short lines per tick (layer, then σ), so six ticks never run into each other.
+    ax.set_xticks(positions, [f"{p}\n{d.std():.2g}" for p, d in zip(positions, data)],
+                  fontsize="x-small")
+    ax.set_xlabel("hidden layer l  (σ of its values below)", fontsize="small")
     ax.set_ylabel("$a^{(l)}$")
     if ylim is not None:
         ax.set_ylim(*ylim)
@@ -222,3 +244,24 @@ def _signed(text: str) -> str:
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     return text.replace("-", "−")
+
+
+def plot_early_stopping(history, best_epoch: int, stop_epoch: int, ax=None):
+    """Training and validation loss per epoch, the lowest validation loss starred.
+
+    ``best_epoch`` is where early stopping keeps the weights (the lowest validation loss),
+    ``stop_epoch`` where it stops training (dotted line): ``patience`` epochs later.
+    """
+    fig, ax = new_axes(ax, figsize=(5.0, 3.2), dpi=80)
+    epochs = np.arange(1, history.epochs_run + 1)
+    ax.plot(epochs, history.train_loss, color=_TRAIN, lw=1.5, label="training")
+    ax.plot(epochs, history.val_loss, color=_VAL, lw=1.5, label="validation")
+    ax.plot([best_epoch], [history.val_loss[best_epoch - 1]], "*", color=_VAL, ms=14,
+            mec="black", label=f"lowest validation loss: epoch {best_epoch} (kept)")
+    ax.axvline(stop_epoch, color="black", lw=1, ls=":", label=f"training stops: epoch {stop_epoch}")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="lower left")
+    return fig, ax

@@ -52,6 +52,15 @@ class DecisionBoundaryArtists:
         self.ax.set_xlim(*self.xlim)
         self.ax.set_ylim(*self.ylim)
 
+    def add_legend(self) -> None:
+        """Name the two kinds of marker: training points filled, validation points hollow."""
+        grey = "0.35"
+        self.ax.legend([self.ax.scatter([], [], s=12, color=grey, edgecolors="white", linewidths=0.4),
+                        self.ax.scatter([], [], s=14, facecolors="none", edgecolors=grey,
+                                        linewidths=1.0)],
+                       ["training (filled)", "validation (hollow)"], fontsize="x-small",
+                       loc="lower right", framealpha=0.8)
+
     def update(self, net) -> np.ndarray:
         """Recompute P(class 1) on the grid for ``net`` and redraw the contours; returns p (m, m)."""
         xx, yy, p = probability_grid(net, self.xlim, self.ylim, self.m)
@@ -117,7 +126,10 @@ def plot_decision_boundary(net, X, y, ax=None, X_val=None, y_val=None, m=100):
     :func:`nnlib.analysis.training.probability_grid`.  Returns ``(fig, ax)``.
     """
     fig, ax = new_axes(ax, figsize=(4.0, 3.6), dpi=80)
-    DecisionBoundaryArtists(ax, X, y, X_val, y_val, m=m).update(net)
+    artists = DecisionBoundaryArtists(ax, X, y, X_val, y_val, m=m)
+    artists.update(net)
+    if X_val is not None:       # say which markers are which
+        artists.add_legend()
     return fig, ax
 
 

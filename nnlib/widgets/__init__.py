@@ -12,10 +12,11 @@ from .activations import activation_race_widget, activation_widget
 from .approximation import universal_approximation_widget
 from .forward import forward_pass_widget
 from .gradients import gradient_flow_widget, vanishing_gradient_widget
-from .regularization import sweep_widget
+from .regularization import regularization_lab, sweep_widget
 from .representation import representation_widget
 from .training import training_explorer
 
 __all__ = ["FigureView", "forward_pass_widget", "representation_widget", "gradient_flow_widget",
            "vanishing_gradient_widget", "activation_widget", "activation_race_widget",
-           "universal_approximation_widget", "training_explorer", "sweep_widget"]
+           "universal_approximation_widget", "training_explorer", "sweep_widget",
+           "regularization_lab"]

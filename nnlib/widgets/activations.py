@@ -7,6 +7,8 @@ The numbers come from :mod:`nnlib.analysis.activations`, the pictures from
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 
 from .._checks import check_int
@@ -55,29 +57,71 @@ def activation_widget(seed=0) -> widgets.VBox:
     return explorer_box([_controls_column(controls), view.widget], controls, [view])
 
 
-def activation_race_widget(histories: dict, shown=None) -> widgets.VBox:
+def activation_race_widget(histories: dict, shown=None, start=None) -> widgets.VBox:
     """Training and validation loss of one network trained with each activation.
 
     ``histories`` maps an activation name to the :class:`~nnlib.training.History` of its run
-    (same data, same initial seed, same optimizer).  Controls: ``show_<name>``, one toggle
-    button per activation (several can be on at once).  ``shown`` is the initial choice (default: all).
+    (same data, same initial seed, same optimizer) — or, for a grid of such races, maps
+    ``(init, lr)`` to such a dict (as :func:`nnlib.analysis.activations.activation_grid`
+    gives, with histories); then two more controls choose among them: ``init`` (the
+    initialiser: ``"recommended"`` = each activation its own) and ``lr`` (the learning rate),
+    starting at the key ``start`` (default: the first).  Controls: ``show_<name>``, one toggle
+    button per activation (several can be on at once).  ``shown`` is the initial choice
+    (default: all).  Choosing among precomputed runs costs one redraw, nothing is trained.
     """
     if not isinstance(histories, dict) or not histories:
-        raise ValueError("histories must be a non-empty dict activation name -> History")
+        raise ValueError("histories must be a non-empty dict activation name -> History, "
+                         "or (init, lr) -> such a dict")
+    grid = histories if all(isinstance(k, tuple) for k in histories) else None
+    if grid is not None:
+        start = next(iter(grid)) if start is None else start
+        if start not in grid:
+            raise ValueError(f"start must be one of the grid's keys {list(grid)}, got {start!r}")
+        histories = grid[start]
     names = list(histories)
     # One ToggleButton per name, so that several can be on at once.
     toggles = {n: widgets.ToggleButton(value=shown is None or n in shown, description=n,
                                        layout=widgets.Layout(width="90px")) for n in names}
     controls = {f"show_{n}": t for n, t in toggles.items()}
+    setting_row = []
+    if grid is not None:
+        inits = list(dict.fromkeys(k[0] for k in grid))
+        lrs = sorted(set(k[1] for k in grid))
+        controls["init"] = widgets.Dropdown(options=[(_INIT_LABELS.get(i, i), i) for i in inits],
+                                            value=start[0], description="initialisation",
+                                            style={"description_width": "90px"},
+                                            layout=widgets.Layout(width="300px"))
+        controls["lr"] = widgets.SelectionSlider(options=[(f"{lr:g}", lr) for lr in lrs],
+                                                 value=start[1], description="learning rate",
+                                                 style={"description_width": "90px"},
+                                                 layout=widgets.Layout(width="300px"))
+        setting_row = [widgets.HBox([controls["init"], controls["lr"]])]
+    caption = widgets.HTML()
     view = fixed_layout(FigureView(figsize=(8.0, 3.0), dpi=72, ncols=2), left=0.08, right=0.98,
                         bottom=0.16, top=0.9, wspace=0.22)
     artists = RaceArtists(view.axes[0], view.axes[1], histories)
 
     def redraw(change=None):
+        if grid is not None:
+            key = (controls["init"].value, controls["lr"].value)
+            if key in grid:
+                artists.set_histories(grid[key])
+                caption.value = (f"<small>{html.escape(_INIT_LABELS.get(key[0], key[0]))}, "
+                                 f"learning rate {key[1]:g}: final validation loss "
+                                 + ", ".join(f"{n} {grid[key][n].val_loss[-1]:.3f}" for n in names)
+                                 + "</small>")
+            else:
+                caption.value = "<small>not in the precomputed grid</small>"
         artists.update([n for n in names if toggles[n].value])
         view.refresh()
 
-    for toggle in toggles.values():
-        toggle.observe(redraw, names="value")
+    for control in controls.values():
+        control.observe(redraw, names="value")
     redraw()
-    return explorer_box([widgets.HBox(list(toggles.values())), view.widget], controls, [view])
+    return explorer_box(setting_row + [widgets.HBox(list(toggles.values())), caption,
+                                       view.widget], controls, [view])
+
+
+#: How the race widget names the initialisers it offers.
+_INIT_LABELS = {"recommended": "each its own (He: ReLU family; Xavier: tanh, sigmoid)",
+                "he_normal": "He for all", "xavier_normal": "Xavier for all"}

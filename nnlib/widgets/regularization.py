@@ -6,6 +6,8 @@ only *chooses* among them, so a move costs one redraw.
 
 * :func:`activation_race_widget` — the same network trained with each activation: choose
   which loss curves to compare.
+* :func:`regularization_lab` — overfit on purpose (few points, much noise), then
+  regularise: every control retrains a small full-batch network at once.
 * :func:`sweep_widget` — one network per value of a setting (L2 λ, dropout p …): a slider
   picks the value; decision boundary, weight histogram or loss curves, and the summary
   of the whole sweep follow.  Only the artists that change are redrawn, over a cached
@@ -23,8 +25,11 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ..analysis.regularization import weights
-from ..analysis.training import final_losses
+from .._checks import check_int
+
+from ..analysis.regularization import overfitting_data, weights
+from ..analysis.training import final_losses, train_run
+from ..chapter_settings import CH5_LAB
 from ..viz.regularization import SweepSummaryArtists, WeightHistogramArtists
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
 from ._base import BlitRefresher, FigureView, explorer_box, fixed_layout
@@ -100,3 +105,83 @@ def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widget
     controls["value"].observe(redraw, names="value")
     redraw()
     return explorer_box([controls["value"], caption, view.widget], controls, [view])
+
+
+def regularization_lab(settings=None, seed=0, n_val=270) -> widgets.VBox:
+    """Overfit on purpose, then regularise: every control retrains the network at once.
+
+    The data are noisy moons (:func:`nnlib.analysis.regularization.overfitting_data`); the
+    network and its training are ``settings`` (keywords of
+    :func:`nnlib.analysis.training.train_run`; default chapter 5's ``CH5_OVERFIT``, trained
+    on the whole training set at every step).  Controls: ``n_train`` (training points) and
+    ``noise`` (feature noise) — the two knobs that make overfitting — and ``l2`` (λ),
+    ``dropout`` (p) and ``batch_norm``.  A small full-batch training takes about half a
+    second, so each change retrains in the callback (each setting only once: the runs are
+    kept).  The left panel shows the decision boundary over the training points
+    (validation points hollow), the right one the loss curves with the epoch of the
+    lowest validation loss marked — where early stopping
+    would have kept the weights.
+    """
+    seed = check_int(seed, "seed", minimum=0)
+    n_val = check_int(n_val, "n_val", minimum=2)
+    settings = dict(CH5_LAB["train"] if settings is None else settings)
+    controls = {
+        "n_train": widgets.IntSlider(value=CH5_LAB["n_train"], min=20, max=400, step=10,
+                                     description="training points", continuous_update=False),
+        "noise": widgets.FloatSlider(value=CH5_LAB["noise"], min=0.0, max=0.6, step=0.05,
+                                     description="noise", continuous_update=False),
+        "l2": widgets.SelectionSlider(options=[(f"{v:g}", v) for v in CH5_LAB["lambdas"]],
+                                      value=0.0, description="L2 λ", continuous_update=False),
+        "dropout": widgets.SelectionSlider(options=[(f"{v:g}", v) for v in CH5_LAB["dropouts"]],
+                                           value=0.0, description="dropout p",
+                                           continuous_update=False),
+        "batch_norm": widgets.Checkbox(value=False, description="batch normalisation"),
+    }
+    for control in controls.values():
+        control.style = {"description_width": "110px"}
+        control.layout = widgets.Layout(width="330px")
+    caption = widgets.HTML()
+    view = fixed_layout(FigureView(figsize=(7.6, 3.1), dpi=72, ncols=2,
+                                   gridspec_kw={"width_ratios": [1, 1.15]}),
+                        left=0.08, right=0.985, bottom=0.16, top=0.97, wspace=0.3)
+    ax_data, ax_loss = view.axes
+    data = overfitting_data(CH5_LAB["n_train"], CH5_LAB["noise"], n_val, seed)
+    boundary = DecisionBoundaryArtists(ax_data, *data, m=40)
+    boundary.add_legend()
+    curves = CurveArtists(ax_loss, "loss")
+    best_line = ax_loss.axvline(1, color="black", lw=1, ls=":", label="lowest validation loss")
+    ax_loss.legend(loc="upper right", fontsize="small")
+    state = {"data": data, "run": None}
+    runs = {}            # (n_train, noise, λ, p, batch norm) -> Run
+
+    def redraw(change=None):
+        c = {name: w.value for name, w in controls.items()}
+        if change is None or change["owner"] in (controls["n_train"], controls["noise"]):
+            state["data"] = overfitting_data(c["n_train"], c["noise"], n_val, seed)
+            boundary.set_data(*state["data"])
+        key = tuple(c.values())
+        if key not in runs:      # a setting seen before is shown at once
+            runs[key] = train_run(state["data"], l2=c["l2"], dropout=c["dropout"],
+                                  norm="batch" if c["batch_norm"] else None, **settings)
+        run = state["run"] = runs[key]
+        h = run.history
+        best = int(np.argmin(h.val_loss))
+        boundary.update(run.net)
+        curves.update(h, max_epoch=settings.get("epochs"))
+        best_line.set_xdata([best + 1, best + 1])
+        caption.value = (f"<small>{len(state['data'].X_train)} training / {len(state['data'].X_val)} "
+                         f"validation points · after epoch {h.epochs_run}: loss {h.train_loss[-1]:.3f} "
+                         f"(training) vs {h.val_loss[-1]:.3f} (validation), accuracy "
+                         f"{h.train_acc[-1]:.2f} vs {h.val_acc[-1]:.2f} · lowest validation loss "
+                         f"{h.val_loss[best]:.3f} at epoch {best + 1} (accuracy {h.val_acc[best]:.2f})"
+                         f"</small>")
+        view.refresh()
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    box = explorer_box([widgets.HBox([widgets.VBox(list(controls.values())[:2]),
+                                      widgets.VBox(list(controls.values())[2:])]),
+                        caption, view.widget], controls, [view])
+    box.lab = state
+    return box

@@ -1,7 +1,7 @@
 """Random settings for a widget's controls, for the robustness tests and the latency benchmarks.
 
 ``random_value(control, rng)`` returns a value the control accepts: an option of a
-dropdown, a subset of a multi-select, an ordered pair for a range slider, a power of the
+dropdown or selection slider, a subset of a multi-select, an ordered pair for a range slider, a power of the
 base for a log slider, a step of a float slider, an integer of an int slider, a bool.
 """
 
@@ -16,8 +16,10 @@ def random_value(control, rng):
         return bool(rng.integers(2))
     if isinstance(control, widgets.SelectMultiple):
         return tuple(o for o in control.options if rng.random() < 0.5)
-    if isinstance(control, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)):
-        return control.options[rng.integers(len(control.options))]
+    if isinstance(control, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons,
+                            widgets.SelectionSlider)):
+        values = option_values(control)
+        return values[rng.integers(len(values))]
     if isinstance(control, widgets.IntRangeSlider):
         return tuple(sorted(int(v) for v in rng.integers(control.min, control.max + 1, 2)))
     if isinstance(control, widgets.FloatRangeSlider):
@@ -30,3 +32,8 @@ def random_value(control, rng):
         steps = int(round((control.max - control.min) / control.step))
         return round(control.min + control.step * int(rng.integers(steps + 1)), 10)
     return float(rng.uniform(control.min, control.max))
+
+
+def option_values(control) -> list:
+    """The values a selection control can take: its options, or the values of (label, value) pairs."""
+    return [o[1] if isinstance(o, tuple) else o for o in control.options]

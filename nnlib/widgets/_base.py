@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .._checks import check_choice, check_int
+from .._checks import _describe, check_choice, check_float, check_int
 from ..activations import hidden_activations
 from ..network import MLP
 
@@ -33,6 +33,12 @@ class FigureView:
     """
 
     def __init__(self, figsize=(6.0, 4.0), dpi=80, nrows=1, ncols=1, **subplot_kw):
+        if not isinstance(figsize, (tuple, list)) or len(figsize) != 2:
+            raise TypeError(f"figsize must be a pair (width, height) in inches, got {_describe(figsize)}")
+        figsize = tuple(check_float(v, f"figsize[{i}]", low=0.5, high=MAX_INCHES)
+                        for i, v in enumerate(figsize))
+        dpi = check_float(dpi, "dpi", low=10, high=MAX_DPI)
+        nrows, ncols = _in_range(nrows, "nrows", 1, 10), _in_range(ncols, "ncols", 1, 10)
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
         self.axes = self.figure.subplots(nrows, ncols, **subplot_kw)
@@ -50,6 +56,11 @@ class FigureView:
     @property
     def widget(self):
         return self.image
+
+#: The largest figure a FigureView draws (inches, dots per inch): a PNG a browser can show.
+MAX_INCHES, MAX_DPI = 40.0, 400.0
+#: The most data points a widget draws (a moving picture of more would not feel instant).
+MAX_POINTS = 10_000
 
 _FIGSIZE, _DPI = (6.0, 3.5), 72
 _WIDE = widgets.Layout(width="320px")
@@ -359,3 +370,46 @@ def _mlp(seed, layers, width, activation, d=2, k=1, **options):
     """[d] + [width] * layers + [k], sigmoid head: the networks these widgets draw."""
     return MLP([d] + [width] * layers + [k], activation=activation, head="sigmoid", seed=seed,
                **options)
+
+
+# --- argument checks shared by several builders ----------------------------------------------
+
+def check_histories(histories, shown=None):
+    """``histories`` (name -> History) and ``shown`` (None or some of its names), checked."""
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict activation name -> History, "
+                        f"got {_describe(histories)}")
+    for name, history in histories.items():
+        if not isinstance(name, str):
+            raise TypeError(f"histories keys must be activation names (str), got {name!r}")
+        if not all(isinstance(getattr(history, k, None), list) for k in ("train_loss", "val_loss")):
+            raise TypeError(f"histories[{name!r}] must be a History (with train_loss and val_loss "
+                            f"lists), got {_describe(history)}")
+    if shown is not None:
+        if not isinstance(shown, (list, tuple, set, frozenset)):
+            raise TypeError(f"shown must be None or a list of names from histories, "
+                            f"got {_describe(shown)}")
+        unknown = [n for n in shown if n not in histories]
+        if unknown:
+            raise ValueError(f"shown names {unknown} that are not in histories {list(histories)}")
+    return histories, shown
+
+
+def check_runs(runs, data, name, panels, choices):
+    """The arguments of ``sweep_widget``: Runs, a Dataset, a symbol, panels among ``choices``."""
+    if not isinstance(runs, (list, tuple)) or not runs:
+        raise TypeError(f"runs must be a non-empty list of Run (from nnlib.analysis.training.sweep), "
+                        f"got {_describe(runs)}")
+    for i, run in enumerate(runs):
+        if not all(hasattr(run, k) for k in ("value", "net", "history")):
+            raise TypeError(f"runs[{i}] must be a Run (value, net, history), got {_describe(run)}")
+        check_float(run.value, f"runs[{i}].value")
+    if not all(hasattr(data, k) for k in ("X_train", "y_train", "X_val", "y_val")):
+        raise TypeError(f"data must be a Dataset (X_train, y_train, X_val, y_val) such as "
+                        f"load_dataset('moons'), got {_describe(data)}")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string (the swept setting's symbol), got {_describe(name)}")
+    if not isinstance(panels, (list, tuple)) or not all(isinstance(p, str) for p in panels):
+        raise TypeError(f"panels must be a list of panel names from {list(choices)}, "
+                        f"got {_describe(panels)}")
+    return runs

@@ -12,8 +12,8 @@ import ipywidgets as widgets
 from .._checks import check_int
 from ..activations import hidden_activations
 from ..viz.activations import ActivationArtists, RaceArtists
-from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _controls_column, explorer_box,
-                    fixed_layout)
+from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _controls_column, check_histories,
+                    explorer_box, fixed_layout)
 
 # --- 6. activations -------------------------------------------------------------------------
 
@@ -62,8 +62,7 @@ def activation_race_widget(histories: dict, shown=None) -> widgets.VBox:
     (same data, same initial seed, same optimizer).  Controls: ``show_<name>``, one toggle
     button per activation (several can be on at once).  ``shown`` is the initial choice (default: all).
     """
-    if not isinstance(histories, dict) or not histories:
-        raise ValueError("histories must be a non-empty dict activation name -> History")
+    check_histories(histories, shown)
     names = list(histories)
     # One ToggleButton per name, so that several can be on at once.
     toggles = {n: widgets.ToggleButton(value=shown is None or n in shown, description=n,

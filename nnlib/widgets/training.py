@@ -47,7 +47,7 @@ from ..network import MLP
 from ..optimizers import SGD
 from ..training import History, train_epochs
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
-from ._base import BlitRefresher, FigureView, explorer_box, fixed_layout
+from ._base import MAX_POINTS, BlitRefresher, FigureView, _in_range, explorer_box, fixed_layout
 
 #: Seconds from the start of one plot update to the start of the next while training.
 UPDATE_EVERY = 0.1
@@ -74,7 +74,7 @@ def training_explorer(seed=0, n=300) -> widgets.VBox:
     started, ``update_times`` — the ``time.perf_counter()`` of every redraw during the last run,
     ``yield_times`` — of every turn given to the event loop).
     """
-    return _TrainingExplorer(check_int(seed, "seed", minimum=0), check_int(n, "n", minimum=8)).box
+    return _TrainingExplorer(check_int(seed, "seed", minimum=0), _in_range(n, "n", 8, MAX_POINTS)).box
 
 
 class _TrainingExplorer:

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import (_describe, as_plain_array, check_bool, check_choice,
-                      check_dtype, check_float, check_int, check_rng, check_same_dtype)
+                      check_dtype, check_float, check_int, check_rng, check_same_dtype, check_size)
 from .activations import Activation, get_activation, hidden_activations
 from .layers import BatchNorm, Dense, Dropout, Layer, LayerNorm, check_cache
 from .losses import HEAD_LOSS, loss_and_delta
@@ -317,7 +317,10 @@ def _check_sizes(sizes):
                         f"got {_describe(sizes)} ({type(sizes).__name__})")
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least 2 entries (input and output), got {list(sizes)}")
-    return [check_int(h, f"sizes[{i}]") for i, h in enumerate(sizes)]
+    sizes = [check_int(h, f"sizes[{i}]") for i, h in enumerate(sizes)]
+    for l in range(1, len(sizes)):
+        check_size(sizes[l] * sizes[l - 1], f"sizes {sizes} give W{l} of shape", (sizes[l], sizes[l - 1]))
+    return sizes
 
 
 def _normal(std):

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import (_describe, as_plain_array, check_bool, check_choice,
+from ._checks import (_describe, as_plain_array, plain, check_bool, check_choice,
                       check_dtype, check_float, check_int, check_rng, check_same_dtype, check_size)
 from .activations import Activation, get_activation, hidden_activations
 from .layers import BatchNorm, Dense, Dropout, Layer, LayerNorm, check_cache
@@ -231,12 +231,24 @@ class MLP:
         ``train`` and ``rng`` are passed to :meth:`forward`.  Outputs that overflowed to
         inf/NaN raise ``FloatingPointError`` (the training loop's divergence guard catches it).
         """
+        # A y the loss refuses must leave the network as it was: batch norm's running
+        # statistics and the dropout generator move in a training-mode forward pass.
+        undo = None
+        if train is True:
+            undo = ({k: v.copy() for k, v in self.buffers().items()}, self._rng.bit_generator.state)
         _, cache = self.forward(X, train=train, rng=rng)
         if not np.all(np.isfinite(cache.z[-1])):
             # Not the data's fault (forward checked X): the weights have blown up.
             raise FloatingPointError("the network's outputs z^(L) became inf/NaN; the weights "
                                      "have grown too large (a learning rate too high?)")
-        L, delta_L = loss_and_delta(self.loss_name, cache.z[-1], y)
+        try:
+            L, delta_L = loss_and_delta(self.loss_name, cache.z[-1], plain(y))
+        except (TypeError, ValueError):
+            if undo is not None:
+                for name, value in self.buffers().items():
+                    value[...] = undo[0][name]
+                self._rng.bit_generator.state = undo[1]
+            raise
         return L, self.backward(delta_L, cache)
 
     def _check_backward(self, delta_L, cache):
@@ -307,6 +319,12 @@ class MLP:
         if X.shape[0] == 0:
             raise ValueError("X must have at least one row, got shape " + str(X.shape))
         check_same_dtype(X, "X", self.dtype, "the network's parameters")
+        # Beyond this size the first layer's products (and batch norm's squares) overflow:
+        # nothing meaningful can come out, so say why instead of warning and returning inf.
+        limit = np.sqrt(np.finfo(self.dtype).max) / 1e4
+        if np.abs(X).max() > limit:
+            raise ValueError(f"X holds values too large for {self.dtype} arithmetic (max |X| = "
+                             f"{float(np.abs(X).max()):.3g} > {limit:.3g}); standardise the inputs")
         return X
 
 

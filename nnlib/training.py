@@ -266,7 +266,11 @@ def _starting_loss(net, X, y, val, lams) -> float:
     """L0 = data loss + penalty before training (the network must start finite)."""
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            L0 = _evaluate(net, X, y)[0] + _penalty(net.params, lams)
+            penalty = _penalty(net.params, lams)
+            if not np.isfinite(penalty):
+                raise ValueError(f"l2 = {lams[0]:g} and l1 = {lams[1]:g} make the penalty {penalty} "
+                                 f"before any step; choose smaller penalty strengths")
+            L0 = _evaluate(net, X, y)[0] + penalty
             if val is not None:
                 _evaluate(net, *val)
     except _Diverged as reason:

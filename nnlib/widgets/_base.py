@@ -376,9 +376,11 @@ def _mlp(seed, layers, width, activation, d=2, k=1, **options):
 
 def check_histories(histories, shown=None):
     """``histories`` (name -> History) and ``shown`` (None or some of its names), checked."""
-    if not isinstance(histories, dict) or not histories:
+    if not isinstance(histories, dict):
         raise TypeError(f"histories must be a non-empty dict activation name -> History, "
                         f"got {_describe(histories)}")
+    if not histories:
+        raise ValueError("histories must be a non-empty dict activation name -> History, got {}")
     for name, history in histories.items():
         if not isinstance(name, str):
             raise TypeError(f"histories keys must be activation names (str), got {name!r}")
@@ -397,9 +399,11 @@ def check_histories(histories, shown=None):
 
 def check_runs(runs, data, name, panels, choices):
     """The arguments of ``sweep_widget``: Runs, a Dataset, a symbol, panels among ``choices``."""
-    if not isinstance(runs, (list, tuple)) or not runs:
+    if not isinstance(runs, (list, tuple)):
         raise TypeError(f"runs must be a non-empty list of Run (from nnlib.analysis.training.sweep), "
                         f"got {_describe(runs)}")
+    if not runs:
+        raise ValueError("runs must hold at least one Run, got none")
     for i, run in enumerate(runs):
         if not all(hasattr(run, k) for k in ("value", "net", "history")):
             raise TypeError(f"runs[{i}] must be a Run (value, net, history), got {_describe(run)}")

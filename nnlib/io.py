@@ -10,25 +10,31 @@ contains an object array is refused instead of being unpickled.
 Both functions add the ``.npz`` suffix when it is missing (as ``numpy.savez`` does), so
 ``save_params("model", p)`` and ``load_params("model")`` refer to the same file.
 
-The archive is written in exactly ``np.savez``'s format (``np.lib.format.write_array`` with
-``allow_pickle=False`` for each member) rather than by calling ``np.savez``, whose own
-arguments ``file`` and ``allow_pickle`` could not be used as parameter names.  Errors name
-the file the learner asked for: a missing folder, a path that is a folder, or a corrupt
-archive (which is closed before the error is raised) never mention a temporary file.
+One way in, one way out: :func:`save_params` writes with ``np.savez`` (into a temporary file,
+then ``os.replace``, so an error never leaves a half-written archive) and :func:`load_params`
+reads with ``np.load(allow_pickle=False)``.  Keys must be parameter names such as ``W1``,
+``b1``, ``gamma1`` or ``running_mean1`` (letters and underscores, then the layer number):
+that keeps every key a plain ``.npy`` member name and never one of ``np.savez``'s own
+arguments (``file``, ``allow_pickle``).  Errors name the file the learner asked for: a missing
+folder, a path that is a folder, or a damaged archive (which is closed before the error is
+raised) never mention a temporary file.
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from nnlib._checks import as_float_array
+from nnlib._checks import as_plain_array
 
 __all__ = ["save_params", "load_params"]
+
+#: A parameter name: letters and underscores, then the layer number ("W1", "gamma2", "running_var1").
+PARAM_KEY = re.compile(r"[A-Za-z][A-Za-z_]*[0-9]+")
 
 
 def _npz_path(path, name: str = "path") -> Path:
@@ -42,8 +48,9 @@ def _npz_path(path, name: str = "path") -> Path:
 def save_params(path, params: Mapping) -> Path:
     """Write ``params`` (dict name -> float array) to the ``.npz`` file ``path``.
 
-    Keys must be non-empty strings; values float32/float64 numpy arrays with finite entries
-    (dtype and shape are kept exactly).  Returns the path written.
+    Keys must be parameter names like ``"W1"``, ``"b1"``, ``"gamma1"`` (:data:`PARAM_KEY`); values
+    float32/float64 numpy arrays with finite entries (dtype and shape are kept exactly).
+    Returns the path written.
     """
     path = _npz_path(path)
     folder = path.parent
@@ -59,24 +66,23 @@ def save_params(path, params: Mapping) -> Path:
     for k, v in params.items():
         if not isinstance(k, str) or not k:
             raise TypeError(f"params keys must be non-empty strings such as 'W1', got {k!r}")
+        if not PARAM_KEY.fullmatch(k):
+            raise ValueError(f"params key {k!r} is not a parameter name: expected letters and "
+                             f"underscores followed by the layer number, such as 'W1', 'b1', "
+                             f"'gamma1', got {k!r}")
         if not isinstance(v, np.ndarray):
             raise TypeError(f"params[{k!r}] must be a numpy array, got {type(v).__name__}")
-        arrays[k] = as_float_array(v, f"params[{k!r}]")
+        arrays[k] = as_plain_array(v, f"params[{k!r}]")
     _write_npz(path, arrays)
     return path
 
 
 def _write_npz(path: Path, arrays: dict) -> None:
-    """Like ``np.savez`` but with ``allow_pickle=False`` and any key name (even 'file').
-
-    Writes to a temporary file first so that an error never leaves a half-written archive.
-    """
+    """``np.savez`` into a temporary file, then moved over ``path`` in one step."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
-            for k, arr in arrays.items():
-                with zf.open(k + ".npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, arr, allow_pickle=False)
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)      # keys are PARAM_KEY names: never 'file' or 'allow_pickle'
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import (as_float_array, check_bool, check_choice, check_dtype, check_float, check_int,
-                      check_rng, check_same_dtype)
+from ._checks import (_describe, as_plain_array, plain, check_bool, check_choice,
+                      check_dtype, check_float, check_int, check_rng, check_same_dtype, check_size)
 from .activations import Activation, get_activation, hidden_activations
 from .layers import BatchNorm, Dense, Dropout, Layer, LayerNorm, check_cache
 from .losses import HEAD_LOSS, loss_and_delta
@@ -231,17 +231,29 @@ class MLP:
         ``train`` and ``rng`` are passed to :meth:`forward`.  Outputs that overflowed to
         inf/NaN raise ``FloatingPointError`` (the training loop's divergence guard catches it).
         """
+        # A y the loss refuses must leave the network as it was: batch norm's running
+        # statistics and the dropout generator move in a training-mode forward pass.
+        undo = None
+        if train is True:
+            undo = ({k: v.copy() for k, v in self.buffers().items()}, self._rng.bit_generator.state)
         _, cache = self.forward(X, train=train, rng=rng)
         if not np.all(np.isfinite(cache.z[-1])):
             # Not the data's fault (forward checked X): the weights have blown up.
             raise FloatingPointError("the network's outputs z^(L) became inf/NaN; the weights "
                                      "have grown too large (a learning rate too high?)")
-        L, delta_L = loss_and_delta(self.loss_name, cache.z[-1], y)
+        try:
+            L, delta_L = loss_and_delta(self.loss_name, cache.z[-1], plain(y))
+        except (TypeError, ValueError):
+            if undo is not None:
+                for name, value in self.buffers().items():
+                    value[...] = undo[0][name]
+                self._rng.bit_generator.state = undo[1]
+            raise
         return L, self.backward(delta_L, cache)
 
     def _check_backward(self, delta_L, cache):
         check_cache(cache, Cache, self, "network", "net.forward")
-        delta_L = as_float_array(delta_L, "delta_L", ndim=2)
+        delta_L = as_plain_array(delta_L, "delta_L", ndim=2)
         if delta_L.shape != cache.z[-1].shape:
             raise ValueError(f"delta_L must have the shape of z^(L) {cache.z[-1].shape}, got {delta_L.shape}")
         check_same_dtype(delta_L, "delta_L", self.dtype)
@@ -255,6 +267,23 @@ class MLP:
                 state[f"running_mean{l}"] = block.norm.running_mean
                 state[f"running_var{l}"] = block.norm.running_var
         return state
+
+    def state(self) -> dict:
+        """A copy of everything training changes: ``params`` and :meth:`buffers`, name -> array."""
+        return {name: value.copy() for name, value in {**self.params, **self.buffers()}.items()}
+
+    def load_state(self, state: dict) -> None:
+        """Put a :meth:`state` copy back, in place (optimizers keep holding the same arrays)."""
+        current = {**self.params, **self.buffers()}
+        if not isinstance(state, dict) or set(state) != set(current):
+            raise ValueError(f"state must be a dict from this network's state(), with keys "
+                             f"{sorted(current)}, got {_describe(state)}")
+        for name, value in state.items():
+            if np.shape(value) != current[name].shape:
+                raise ValueError(f"state[{name!r}] must have shape {current[name].shape}, "
+                                 f"got {np.shape(value)}")
+        for name, value in state.items():
+            current[name][...] = value
 
     def predict(self, X) -> np.ndarray:
         """The output a^(L) in evaluation mode (no dropout, running batch-norm statistics)."""
@@ -272,31 +301,44 @@ class MLP:
         if missing or extra:
             raise ValueError(f"params keys must match the network's: missing {sorted(missing)}, "
                              f"unexpected {sorted(extra)}")
+        checked = {}
         for name, value in params.items():
-            value = as_float_array(value, f"params[{name!r}]")
+            value = as_plain_array(value, f"params[{name!r}]")
             if value.shape != self.params[name].shape:
                 raise ValueError(f"params[{name!r}] must have shape {self.params[name].shape}, got {value.shape}")
-        for name, value in params.items():
+            checked[name] = value
+        for name, value in checked.items():
             self.params[name][...] = value
 
     def _check_X(self, X):
         if not isinstance(X, np.ndarray):  # a list of numbers: take the network's precision
-            X = as_float_array(X, "X", ndim=2).astype(self.dtype)
-        X = as_float_array(X, "X", ndim=2)
+            X = as_plain_array(X, "X", ndim=2).astype(self.dtype)
+        X = as_plain_array(X, "X", ndim=2)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} columns (sizes[0]), got shape {X.shape}")
         if X.shape[0] == 0:
             raise ValueError("X must have at least one row, got shape " + str(X.shape))
         check_same_dtype(X, "X", self.dtype, "the network's parameters")
+        # Beyond this size the first layer's products (and batch norm's squares) overflow:
+        # nothing meaningful can come out, so say why instead of warning and returning inf.
+        limit = np.sqrt(np.finfo(self.dtype).max) / 1e4
+        if np.abs(X).max() > limit:
+            raise ValueError(f"X holds values too large for {self.dtype} arithmetic (max |X| = "
+                             f"{float(np.abs(X).max()):.3g} > {limit:.3g}); standardise the inputs")
         return X
 
 
 def _check_sizes(sizes):
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"sizes must be a list of layer widths like [2, 8, 1], got {sizes!r}")
+    # A set or dict has no order (MLP({2, 3, 1}) would silently build [1, 2, 3]): refuse it.
+    if not isinstance(sizes, (list, tuple, range, np.ndarray)) or np.ndim(sizes) != 1:
+        raise TypeError(f"sizes must be a list or tuple of layer widths like [2, 8, 1], "
+                        f"got {_describe(sizes)} ({type(sizes).__name__})")
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least 2 entries (input and output), got {list(sizes)}")
-    return [check_int(h, f"sizes[{i}]") for i, h in enumerate(sizes)]
+    sizes = [check_int(h, f"sizes[{i}]") for i, h in enumerate(sizes)]
+    for l in range(1, len(sizes)):
+        check_size(sizes[l] * sizes[l - 1], f"sizes {sizes} give W{l} of shape", (sizes[l], sizes[l - 1]))
+    return sizes
 
 
 def _normal(std):

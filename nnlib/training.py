@@ -44,7 +44,7 @@ from nnlib._checks import (as_float_array, check_bool, check_float, check_int, c
 from nnlib.losses import accuracy, loss_and_delta
 from nnlib.optimizers import SGD
 
-__all__ = ["train", "History", "TrainingDivergedWarning", "EXPLODE_FACTOR"]
+__all__ = ["train", "train_epochs", "EpochRun", "History", "TrainingDivergedWarning", "EXPLODE_FACTOR"]
 
 #: A loss above EXPLODE_FACTOR · max(initial loss, 1) counts as diverged.
 EXPLODE_FACTOR = 100.0
@@ -99,7 +99,43 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
         either way); a widget that shows ``History.message`` itself passes ``warn=False``.
 
     Returns a :class:`History`.  See the module docstring for what is recorded and when
-    training stops on its own.
+    training stops on its own; :func:`train_epochs` is the same loop, one epoch at a time.
+    """
+    progress = check_bool(progress, "progress")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function callback(epoch, history) or None, "
+                        f"got {type(callback).__name__}")
+    epochs_run = train_epochs(net, X, y, X_val, y_val, optimizer, epochs, batch_size, l2, l1,
+                              seed, warn)
+    history = epochs_run.history
+    bar = _progress_bar(epochs_run.epochs) if progress else None
+    try:
+        for epoch in epochs_run:
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(_postfix(history))
+            if callback is None:
+                continue
+            try:
+                answer = callback(epoch, history)
+            except Exception as exc:     # noqa: BLE001 — put the network back, then raise it
+                epochs_run.throw(exc)
+            if _wants_stop(answer):
+                epochs_run.stop(f"stopped by the callback after epoch {epoch}")
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+def train_epochs(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_size=32,
+                 l2=0.0, l1=0.0, seed=0, warn=True) -> EpochRun:
+    """The loop of :func:`train`, one epoch per ``next()``: for a caller that must keep control.
+
+    Checks every argument now (like :func:`train`) and returns an :class:`EpochRun`:
+    iterating it trains one epoch per step and yields the epoch number (from 1);
+    ``run.history`` fills as it goes; ``run.stop(message)`` ends it early.  A widget
+    trains a few epochs, redraws, lets the event loop handle a click, and goes on.
     """
     X, y, val = _check_data(net, X, y, X_val, y_val)
     optimizer = _check_optimizer(optimizer)
@@ -107,19 +143,50 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     lams = (check_float(l2, "l2", low=0.0), check_float(l1, "l1", low=0.0))
     rng = check_rng(seed, "seed")
-    progress, warn = check_bool(progress, "progress"), check_bool(warn, "warn")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a function callback(epoch, history) or None, "
-                        f"got {type(callback).__name__}")
+    warn = check_bool(warn, "warn")
     limit = EXPLODE_FACTOR * max(_starting_loss(net, X, y, val, lams), 1.0)
-
     history = History()
-    state = _state(net)                      # params and batch norm's running statistics
-    before = [a.copy() for a in state]       # a failed call leaves the network as it was
-    bar = _progress_bar(epochs) if progress else None
+    steps = _epochs(net, X, y, val, optimizer, epochs, batch_size, lams, rng, limit, history, warn)
+    return EpochRun(steps, history, epochs)
+
+
+class EpochRun:
+    """A training run in progress (from :func:`train_epochs`): iterate it to train epoch by epoch.
+
+    ``history`` (:class:`History`), ``epochs`` (the number asked for), ``done``.
+    """
+
+    def __init__(self, steps, history, epochs):
+        self._steps, self.history, self.epochs, self.done = steps, history, epochs, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        try:
+            return next(self._steps)
+        except BaseException:
+            self.done = True
+            raise
+
+    def stop(self, message: str) -> None:
+        """End the run after the epoch just recorded; ``history.message`` says ``message``."""
+        self._steps.close()
+        self.done = True
+        self.history.message = message
+
+    def throw(self, exc: BaseException):
+        """Raise ``exc`` inside the run: the network is put back as it was before it, then raised."""
+        self.done = True
+        self._steps.throw(exc)
+
+
+def _epochs(net, X, y, val, optimizer, epochs, batch_size, lams, rng, limit, history, warn):
+    """The textbook loop as a generator: yields each recorded epoch's number."""
+    before = net.state()                      # a failed call leaves the network as it was
     try:
         for epoch in range(1, epochs + 1):
-            saved = [a.copy() for a in state]
+            saved = net.state()
             try:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     for rows in _batches(rng.permutation(X.shape[0]), batch_size):
@@ -128,32 +195,23 @@ def train(net, X, y, X_val=None, y_val=None, optimizer=None, epochs=100, batch_s
                         optimizer.step(net.params, grads)
                     record = _epoch_record(net, X, y, val, lams)
             except _Diverged as reason:
-                _restore(state, saved)
+                net.load_state(saved)
                 _stop_diverged(history, epoch, str(reason), optimizer, warn)
-                break
+                return
             _append(history, record)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(_postfix(history))
-            if callback is not None and _wants_stop(callback(epoch, history)):
-                history.message = f"stopped by the callback after epoch {epoch}"
-                break
-        else:
-            history.message = f"trained for {epochs} epochs"
+            yield epoch
+        history.message = f"trained for {epochs} epochs"
     except Exception:
-        _restore(state, before)
+        net.load_state(before)
         raise
-    finally:
-        if bar is not None:
-            bar.close()
-    return history
 
 
 # --- input checks --------------------------------------------------------------------------
 
 def _check_data(net, X, y, X_val, y_val):
     """Validate the network and the data; return X, y and the validation pair or None."""
-    for attr in ("forward", "loss_and_grads", "params", "loss_name", "head", "sizes", "dtype"):
+    for attr in ("forward", "loss_and_grads", "params", "loss_name", "head", "sizes", "dtype",
+                 "state", "load_state"):
         if not hasattr(net, attr):
             raise TypeError(f"net must be an nnlib.network.MLP (or have .{attr}), "
                             f"got {type(net).__name__}")
@@ -208,7 +266,11 @@ def _starting_loss(net, X, y, val, lams) -> float:
     """L0 = data loss + penalty before training (the network must start finite)."""
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            L0 = _evaluate(net, X, y)[0] + _penalty(net.params, lams)
+            penalty = _penalty(net.params, lams)
+            if not np.isfinite(penalty):
+                raise ValueError(f"l2 = {lams[0]:g} and l1 = {lams[1]:g} make the penalty {penalty} "
+                                 f"before any step; choose smaller penalty strengths")
+            L0 = _evaluate(net, X, y)[0] + penalty
             if val is not None:
                 _evaluate(net, *val)
     except _Diverged as reason:
@@ -289,21 +351,6 @@ def _append(history, record):
     for key, value in record.items():
         if value is not None:       # accuracy is None for regression: leave that list empty
             getattr(history, key).append(value)
-
-
-def _state(net) -> list:
-    """The arrays training changes: the parameters and batch norm's running statistics.
-
-    The running statistics are updated in every training-mode forward pass, so a diverging
-    step poisons them too; they are the network's ``buffers()``, not its params.
-    """
-    buffers = net.buffers() if callable(getattr(net, "buffers", None)) else {}
-    return list(net.params.values()) + list(buffers.values())
-
-
-def _restore(state, saved):
-    for array, copy in zip(state, saved):
-        array[...] = copy
 
 
 def _stop_diverged(history, epoch, reason, optimizer, warn=True):

@@ -27,10 +27,28 @@ def test_suffix_added_like_numpy(tmp_path):
     assert set(load_params(tmp_path / "model")) == {"W1", "b1", "gamma1", "W2"}
 
 
-def test_keys_that_clash_with_savez_arguments(tmp_path):
-    p = {"file": np.ones(2), "allow_pickle": np.zeros(3)}
-    q = load_params(save_params(tmp_path / "odd.npz", p))
-    np.testing.assert_array_equal(q["allow_pickle"], np.zeros(3))
+@pytest.mark.parametrize("key", ["file", "allow_pickle", "W", "1W", "W 1", "../W1", "W1.npy",
+                                 "W1/b1", "Wé1"])
+def test_keys_that_are_not_parameter_names_are_refused(tmp_path, key):
+    # np.savez's own arguments (file, allow_pickle) are among them: no key can collide.
+    with pytest.raises(ValueError, match=f"params key {key!r} is not a parameter name"):
+        save_params(tmp_path / "odd.npz", {"W1": np.ones(2), key: np.zeros(3)})
+    assert not any(tmp_path.iterdir())             # nothing written
+
+
+def test_parameter_and_buffer_names_are_accepted(tmp_path):
+    p = {"W1": np.ones((2, 2)), "gamma12": np.ones(2), "running_mean1": np.zeros(2)}
+    assert list(load_params(save_params(tmp_path / "ok.npz", p))) == list(p)
+
+
+def test_a_matrix_is_saved_as_the_array_it_holds(tmp_path):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        m = np.matrix([[1.0, 2.0]])
+    q = load_params(save_params(tmp_path / "m.npz", {"W1": m}))
+    assert type(q["W1"]) is np.ndarray and q["W1"].shape == (1, 2)
 
 
 def test_overwrite_and_no_leftover_temp_file(tmp_path):

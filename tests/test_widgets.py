@@ -6,7 +6,7 @@ controls.  No exception may escape; whenever a control's value really changes, t
 re-render, and the picture must change where the setting changes what is drawn.
 """
 
-import threading
+import asyncio
 import time
 
 import ipywidgets as widgets
@@ -169,26 +169,79 @@ def test_training_is_reproducible():
     assert runs[0] == runs[1]
 
 
-def test_training_stop_button_ends_a_background_run():
+def _in_event_loop(scenario, timeout=60):
+    """Run ``scenario(box)`` (a coroutine function) on a fresh event loop, as a kernel would."""
+    return asyncio.run(asyncio.wait_for(scenario(), timeout))
+
+
+async def _until(predicate, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    return predicate()
+
+
+def test_training_stop_button_ends_a_run_in_the_event_loop():
     box = training_explorer(seed=0)
     box.controls["epochs"].value = 3000
-    assert box.run_training() is True                 # the Train button's path: a thread
-    assert box.explorer._thread is not threading.current_thread()
-    deadline = time.monotonic() + 30
-    while box.progress.value < 1 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert box.progress.value >= 1, "no plot update within 30 s"
-    assert box.run_training() is False                # one run at a time
-    assert all(c.disabled for c in box.controls.values())
-    box.controls["width"].value = 3                   # ignored while training
-    box.buttons["stop"].click()
-    assert box.wait(timeout=30)
+
+    async def scenario():
+        box.buttons["train"].click()                  # the Train button's path: a task
+        task = box.explorer.task
+        assert isinstance(task, asyncio.Task) and not task.done()
+        assert all(c.disabled for c in box.controls.values()) and not box.buttons["stop"].disabled
+        assert await _until(lambda: box.progress.value >= 1), "no plot update within 30 s"
+        assert box.run_training() is False            # one run at a time
+        box.controls["width"].value = 3               # ignored while training
+        box.buttons["stop"].click()                   # handled between two slices
+        clicked = time.perf_counter()
+        await task
+        return time.perf_counter() - clicked
+
+    latency = _in_event_loop(scenario)
     history = box.explorer.history
     assert history.message.startswith("stopped") and history.epochs_run < 3000
     assert "Stopped after epoch" in box.status.value
     assert box.explorer.net.sizes[1] == 16            # the run used the width it started with
+    assert len(box.explorer.yield_times) >= 2         # the loop got turns while it trained
+    assert latency < 5.0
     assert_finite_drawing(box)
     assert_idle(box)
+
+
+def test_training_in_the_event_loop_gives_the_same_run_as_blocking():
+    blocking = training_explorer(seed=3)
+    blocking.controls["epochs"].value = 40
+    blocking.run_training(blocking=True)
+    box = training_explorer(seed=3)
+    box.controls["epochs"].value = 40
+
+    async def scenario():
+        box.buttons["train"].click()
+        await box.explorer.task
+
+    _in_event_loop(scenario)
+    assert box.explorer.history.train_loss == blocking.explorer.history.train_loss
+    assert "Trained for 40 epochs" in box.status.value
+    assert_idle(box)
+
+
+def test_a_click_with_no_event_loop_trains_before_returning():
+    box = training_explorer(seed=0)
+    box.controls["epochs"].value = 10
+    box.buttons["train"].click()
+    assert box.explorer.task is None and box.explorer.history.epochs_run == 10
+    assert_idle(box)
+
+
+def test_no_thread_is_used_anywhere_in_nnlib():
+    import pathlib
+
+    import nnlib
+
+    for path in pathlib.Path(nnlib.__file__).parent.rglob("*.py"):
+        text = path.read_text()
+        assert "import threading" not in text and "from threading" not in text, path
 
 
 @pytest.mark.parametrize("lr, recorded", [(100.0, 0), (10.0, None)])
@@ -225,14 +278,44 @@ def test_training_reports_an_error_instead_of_dying_silently(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("nnlib.widgets.training.train", broken)
-    box.run_training()
-    assert box.wait(timeout=30)
-    assert "boom" in box.status.value and isinstance(box.explorer.error, RuntimeError)
+    monkeypatch.setattr("nnlib.widgets.training.train_epochs", broken)
+
+    async def scenario():
+        box.buttons["train"].click()
+        await box.explorer.task
+
+    _in_event_loop(scenario)
+    assert "⚠ RuntimeError: boom" in box.status.value
+    assert isinstance(box.explorer.error, RuntimeError)
     assert_idle(box)
     with pytest.raises(RuntimeError):
         box.run_training(blocking=True)
     assert_idle(box)
+
+
+def test_an_error_in_the_middle_of_training_is_shown_and_the_controls_come_back(monkeypatch):
+    box = training_explorer(seed=0)
+    box.controls["epochs"].value = 3000
+    draw, calls = box.explorer._draw, []
+
+    def draw_then_fail(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 3:
+            raise FloatingPointError("drawing failed")
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(box.explorer, "_draw", draw_then_fail)
+
+    async def scenario():
+        box.buttons["train"].click()
+        await box.explorer.task
+
+    _in_event_loop(scenario)
+    assert "⚠ FloatingPointError: drawing failed" in box.status.value
+    assert 0 < box.explorer.history.epochs_run < 3000
+    assert_idle(box)
+    box.controls["width"].value = 5                   # usable again: redraws the fresh network
+    assert box.explorer.net.sizes[1] == 5
 
 
 # --- the blitted picture is the picture ------------------------------------------------------

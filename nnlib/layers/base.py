@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_float_array, check_bool, check_same_dtype
+from .._checks import as_plain_array, check_bool, check_same_dtype
 
 
 class LayerCache(NamedTuple):
@@ -74,7 +74,7 @@ class Layer:
     def backward(self, dout, cache):
         """Return ``(dx, grads)`` given ``dout`` = ∂L/∂out and the ``cache`` from :meth:`forward`."""
         check_cache(cache, LayerCache, self, "layer", f"{type(self).__name__}.forward")
-        dout = as_float_array(dout, "dout", ndim=2)
+        dout = as_plain_array(dout, "dout", ndim=2)       # an np.matrix as the array it holds
         if dout.shape != cache.out_shape:
             raise ValueError(f"dout must have the shape of this layer's output {cache.out_shape}, "
                              f"got {dout.shape}")
@@ -84,7 +84,7 @@ class Layer:
         return self._backward(dout, cache.data)
 
     def _check_input(self, x):
-        x = as_float_array(x, "x", ndim=2)
+        x = as_plain_array(x, "x", ndim=2)
         dtype = self.dtype
         if dtype is not None:
             check_same_dtype(x, "x", dtype, f"the {type(self).__name__} parameters")

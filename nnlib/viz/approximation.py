@@ -84,7 +84,8 @@ class ApproximationArtists:
                 self.ax_fit.set_title(f"{n_hidden} hidden neuron{'s' * (n_hidden != 1)} "
                                       f"({net.activation})", fontsize="medium", loc="right")
         if self.ax_err is not None:
-            self.err_fill.set_data(x, err, 0.0)
+            # the polygon between err and 0 (set_verts: matplotlib 3.8 has no fill set_data)
+            self.err_fill.set_verts([np.column_stack([np.r_[x, x[::-1]], np.r_[err, 0.0 * err]])])
             self.err_line.set_data(x, err)
             bound = _coarse_ceiling(1.1 * max(stats["max"], 1e-6))  # limits that change rarely
             self.ax_err.set_ylim(-bound, bound)

@@ -14,8 +14,8 @@ import ipywidgets as widgets
 from .._checks import check_int
 from ..activations import hidden_activations
 from ..viz.activations import ActivationArtists, RaceArtists
-from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _controls_column, explorer_box,
-                    fixed_layout)
+from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _controls_column, check_histories,
+                    explorer_box, fixed_layout)
 
 # --- 6. activations -------------------------------------------------------------------------
 
@@ -69,15 +69,14 @@ def activation_race_widget(histories: dict, shown=None, start=None) -> widgets.V
     button per activation (several can be on at once).  ``shown`` is the initial choice
     (default: all).  Choosing among precomputed runs costs one redraw, nothing is trained.
     """
-    if not isinstance(histories, dict) or not histories:
-        raise ValueError("histories must be a non-empty dict activation name -> History, "
-                         "or (init, lr) -> such a dict")
-    grid = histories if all(isinstance(k, tuple) for k in histories) else None
-    if grid is not None:
+    grid = None
+    if isinstance(histories, dict) and histories and all(isinstance(k, tuple) for k in histories):
+        grid = histories
         start = next(iter(grid)) if start is None else start
         if start not in grid:
             raise ValueError(f"start must be one of the grid's keys {list(grid)}, got {start!r}")
         histories = grid[start]
+    check_histories(histories, shown)
     names = list(histories)
     # One ToggleButton per name, so that several can be on at once.
     toggles = {n: widgets.ToggleButton(value=shown is None or n in shown, description=n,

@@ -13,7 +13,8 @@ from ..activations import hidden_activations
 from ..analysis.approximation import TRAIN_LR, TRAIN_STEPS, fit_one_hidden_layer, train_one_hidden_layer
 from ..datasets import REGRESSION
 from ..viz.approximation import ApproximationArtists
-from ._base import _DPI, BlitRefresher, FigureView, _controls_column, explorer_box, fixed_layout
+from ._base import (_DPI, BlitRefresher, FigureView, _controls_column, explorer_box, fixed_layout,
+                    guard_callbacks)
 
 # --- 7. universal approximation ------------------------------------------------------------
 
@@ -60,4 +61,4 @@ def universal_approximation_widget(seed=0) -> widgets.VBox:
     for control in controls.values():
         control.observe(redraw, names="value")
     redraw()
-    return box
+    return guard_callbacks(box)      # the observers came after explorer_box: guard them too

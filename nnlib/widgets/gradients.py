@@ -20,7 +20,8 @@ from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
 from ..viz.gradients import (GradientBarArtists, GradientFlowArtists, LayerNormArtists,
                              add_gradient_colorbar)
-from ._base import (_DPI, _FIGSIZE, BlitRefresher, FigureView, _box, _controls_column, _mlp,
+from ._base import (_DPI, _FIGSIZE, MAX_POINTS, BlitRefresher, FigureView, _box, _controls_column,
+                    _in_range, _mlp,
                     _network_controls, _Stepper, explorer_box, fixed_layout)
 
 # --- 5. vanishing gradients ------------------------------------------------------------------
@@ -95,7 +96,7 @@ def gradient_flow_widget(seed=0, layers=5, width=6, activation="sigmoid", n=100)
     8 layers: the gradient fades towards the input.
     """
     check_int(seed, "seed", minimum=0)
-    X, y = DATASETS["moons"](n=check_int(n, "n", minimum=2), seed=seed)
+    X, y = DATASETS["moons"](n=_in_range(n, "n", 2, MAX_POINTS), seed=seed)
     controls = _network_controls(layers, width, activation, max_layers=8, max_width=16)
     controls["init"] = widgets.Dropdown(options=list(INITIALIZERS), description="init",
                                         value=recommended_init(controls["activation"].value))

@@ -32,7 +32,7 @@ from ..analysis.training import final_losses, train_run
 from ..chapter_settings import CH5_LAB
 from ..viz.regularization import SweepSummaryArtists, WeightHistogramArtists
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
-from ._base import BlitRefresher, FigureView, explorer_box, fixed_layout
+from ._base import BlitRefresher, FigureView, check_runs, explorer_box, fixed_layout
 
 #: The panels :func:`sweep_widget` can show, besides the decision boundary.
 PANELS = ("weights", "curves", "summary")
@@ -49,7 +49,7 @@ def sweep_widget(runs, data, name="λ", panels=("weights", "summary")) -> widget
     ``"curves"`` (its training and validation loss per epoch) and ``"summary"`` (final
     losses of every run, the chosen one marked).  Control: ``value`` (a selection slider).
     """
-    runs = list(runs)
+    runs = list(check_runs(runs, data, name, panels, PANELS))
     if not runs:
         raise ValueError("runs must hold at least one Run, got none")
     unknown = [p for p in panels if p not in PANELS]

@@ -20,7 +20,7 @@ from ..datasets import CLASSIFICATION, DATASETS
 from ..optimizers import Adam
 from ..training import train
 from ..viz.representation import RepresentationArtists, class_colors, representation_views
-from ._base import _SLIDER, FigureView, _box, _mlp, _network_controls
+from ._base import _SLIDER, MAX_POINTS, FigureView, _box, _in_range, _mlp, _network_controls
 
 # --- 3. representations ------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
     to continue) and ``reset`` (fresh weights).
     """
     check_int(seed, "seed", minimum=0)
-    check_int(n, "n", minimum=4)
+    _in_range(n, "n", 4, MAX_POINTS)
     controls = {
         "dataset": widgets.Dropdown(options=CLASSIFICATION, description="data",
                                     value=check_choice(dataset, "dataset", CLASSIFICATION)),

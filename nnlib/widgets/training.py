@@ -9,20 +9,18 @@ the learning rate (:class:`nnlib.training.History` ``.message``); the plots then
 finite state, never NaN.
 
 How training stays out of the way of the notebook.  A widget callback runs on the kernel's
-main thread, and the kernel handles the next message from the browser — such as a click on
-Stop — only once that callback has returned.  So **Train** starts a background thread that
-runs :func:`nnlib.training.train`; its per-epoch ``callback`` checks a
-``threading.Event`` set by **Stop** (and returns True to end training), and redraws the
-figure every :data:`UPDATE_EVERY` seconds (start to start, at the epoch boundary nearest
-before that time).  Widget
-updates from a thread are sent through ipykernel's IOPub thread, so they reach the browser
-while the thread works (the pattern of ipywidgets' "Asynchronous widgets" guide; with
-ipykernel 7 it needs ≥ 7.0.1, which fixed output routing from threads).  An asyncio task
-would be the other route, but ipykernel 7 does not resume background tasks once the cell
-that created them has finished (ipykernel issue #1510), which is exactly the situation of a
-widget.  A lock serialises every redraw, and the model controls are disabled while a
-thread trains.  ``run_training(blocking=True)`` runs the same loop in the caller's thread,
-for tests and scripts.
+event loop, and the kernel handles the next message from the browser — such as a click on
+Stop — only when the loop gets a turn.  Threads are not an option: the browser edition
+(Pyodide) has none.  So **Train** starts an asyncio task on the kernel's running loop
+(ipykernel's in JupyterLab, Pyodide's webloop in the browser edition) that trains in slices:
+:func:`nnlib.training.train_epochs` one epoch at a time, and after at most :data:`SLICE`
+seconds of training it awaits ``asyncio.sleep(0)``, which lets the loop handle a click on Stop
+(a flag the next slice checks) and send the widget updates.  The figure is redrawn every
+:data:`UPDATE_EVERY` seconds (start to start, at the epoch boundary nearest before that time).
+While a run goes on the model controls and Train are disabled; they are enabled again when it
+ends — stopped, diverged, finished or failed (an error is shown in the status line, see
+:class:`nnlib.widgets._base.ErrorLine`).  ``run_training(blocking=True)`` runs the same slices
+without the loop, for tests and scripts, and so does a click when no event loop runs at all.
 
 How the plots keep up.  A full redraw of the three panels lays out and rasterises every tick
 label again (50–100 ms on a small machine).  During a run only the moving artists change —
@@ -35,8 +33,9 @@ quarter of the cost.  When a limit does change, the background is redrawn.
 
 from __future__ import annotations
 
+import asyncio
 import html
-import threading
+import sys
 import time
 
 import ipywidgets as widgets
@@ -46,14 +45,16 @@ from ..activations import hidden_activations
 from ..datasets import CLASSIFICATION, load_dataset
 from ..network import MLP
 from ..optimizers import SGD
-from ..training import History, train
+from ..training import History, train_epochs
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
-from ._base import BlitRefresher, FigureView, explorer_box, fixed_layout
+from ._base import MAX_POINTS, BlitRefresher, FigureView, _in_range, explorer_box, fixed_layout
 
 #: Seconds from the start of one plot update to the start of the next while training.
 UPDATE_EVERY = 0.1
 #: ... but at least this share of UPDATE_EVERY trains between two updates (slow redraws).
 MIN_TRAINING_SHARE = 0.2
+#: Seconds of training at most before the event loop gets a turn (to handle a click on Stop).
+SLICE = 0.05
 #: Mini-batch size of every run.
 BATCH_SIZE = 32
 
@@ -68,15 +69,16 @@ def training_explorer(seed=0, n=300) -> widgets.VBox:
     training and validation; mini-batches of :data:`BATCH_SIZE`.
 
     The returned box also has ``buttons`` ({"train", "stop"}), ``progress`` (IntProgress),
-    ``status`` (HTML), ``run_training(blocking=False)``, ``stop_training()``,
-    ``wait(timeout=None)`` and ``explorer`` (the state: ``net``, ``history``,
-    ``update_times`` — the ``time.perf_counter()`` of every redraw during the last run).
+    ``status`` (HTML), ``run_training(blocking=False)``, ``stop_training()`` and ``explorer``
+    (the state: ``net``, ``history``, ``task`` — the asyncio task of a run the Train button
+    started, ``update_times`` — the ``time.perf_counter()`` of every redraw during the last run,
+    ``yield_times`` — of every turn given to the event loop).
     """
-    return _TrainingExplorer(check_int(seed, "seed", minimum=0), check_int(n, "n", minimum=8)).box
+    return _TrainingExplorer(check_int(seed, "seed", minimum=0), _in_range(n, "n", 8, MAX_POINTS)).box
 
 
 class _TrainingExplorer:
-    """The state behind one training explorer: data, network, history, thread, lock."""
+    """The state behind one training explorer: data, network, history, the training task."""
 
     def __init__(self, seed, n):
         self.seed, self.n = seed, n
@@ -112,12 +114,11 @@ class _TrainingExplorer:
         self.acc_curves = CurveArtists(ax_acc, "acc")
         self._blitter = BlitRefresher(self.view)
 
-        self._lock = threading.RLock()       # one redraw (or reset) at a time
-        self._stop = threading.Event()
-        self._thread = None
+        self._stop_requested = False
+        self.task = None
         self.running = False
         self.error = None
-        self.update_times = []
+        self.update_times, self.yield_times = [], []
         self.data = self._load_data()
         self.boundary = DecisionBoundaryArtists(ax_data, *self.data, m=40)
         self._moving = [self.boundary.train_points, self.boundary.val_points,
@@ -140,11 +141,11 @@ class _TrainingExplorer:
         self.box = explorer_box(
             [widgets.HBox([widgets.VBox(columns[:5]), widgets.VBox(columns[5:])]),
              buttons, self.status, self.summary, self.view.widget],
-            self.controls, [self.view])
+            self.controls, [self.view], status=self.status, on_error=self._after_error)
         self.box.buttons = {"train": self.train_button, "stop": self.stop_button}
         self.box.progress, self.box.status = self.progress, self.status
         self.box.run_training, self.box.stop_training = self.run_training, self.stop_training
-        self.box.wait, self.box.explorer = self.wait, self
+        self.box.explorer = self
 
     # --- set-up from the controls ------------------------------------------------------
     def _config(self) -> dict:
@@ -163,13 +164,12 @@ class _TrainingExplorer:
         """A control moved: show the fresh, untrained network of the new setting."""
         if self.running:          # the controls are disabled then; ignore programmatic changes
             return
-        with self._lock:
-            if change["owner"] is self.controls["dataset"]:
-                self.data = self._load_data()
-                self.boundary.set_data(*self.data)
-            self.net = self._build_net()
-            self.history = History()
-            self._reset_view()
+        if change["owner"] is self.controls["dataset"]:
+            self.data = self._load_data()
+            self.boundary.set_data(*self.data)
+        self.net = self._build_net()
+        self.history = History()
+        self._reset_view()
 
     def _reset_view(self):
         self.progress.max, self.progress.value = self.controls["epochs"].value, 0
@@ -182,53 +182,74 @@ class _TrainingExplorer:
     def run_training(self, blocking: bool = False) -> bool:
         """Train a fresh network with the current controls; False if a run is going on.
 
-        ``blocking=False`` (the Train button) trains in a background thread and returns at
-        once; ``blocking=True`` trains in the calling thread and returns when done.
+        ``blocking=False`` (the Train button) starts an asyncio task on the running event
+        loop and returns at once (with no event loop running, it trains before returning);
+        ``blocking=True`` trains before returning and raises what training raises.
         """
-        with self._lock:
-            if self.running:
-                return False
-            self.running = True
-        config = self._config()
-        self._stop.clear()
-        self.error = None
-        self.update_times = []
-        self.net = self._build_net()
-        self.history = History()
-        self._set_controls_enabled(False)
-        self.progress.max, self.progress.value = config["epochs"], 0
-        self.status.value = "training…"
-        if blocking:
-            self._train(config, reraise=True)
+        if self.running:
+            return False
+        self.running = True
+        try:
+            config = self._config()
+            self._stop_requested = False
+            self.error = None
+            self.update_times, self.yield_times = [], []
+            self.net = self._build_net()
+            self.history = History()
+            self._set_controls_enabled(False)
+            self.progress.max, self.progress.value = config["epochs"], 0
+            self.status.value = "training…"
+            slices = self._slices(config)
+        except BaseException:
+            self._finish()
+            raise
+        loop = _event_loop()
+        if blocking or loop is None:
+            try:
+                for _ in slices:
+                    pass
+            except Exception as exc:
+                self.error = exc
+                raise
+            finally:
+                self._finish()
         else:
-            self._thread = threading.Thread(target=self._train, args=(config,), daemon=True,
-                                            name="nnlib-training-explorer")
-            self._thread.start()
+            self.task = loop.create_task(self._train_async(slices))
         return True
 
     def stop_training(self) -> None:
         """Ask a running training to stop after its current epoch (the Stop button)."""
-        self._stop.set()
+        self._stop_requested = True
 
-    def wait(self, timeout=None) -> bool:
-        """Wait for a background run to finish; True if no run is going on afterwards."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        return not self.running
+    async def _train_async(self, slices):
+        """Run ``slices``, giving the event loop a turn after each; errors go to the status line."""
+        try:
+            for _ in slices:
+                self.yield_times.append(time.perf_counter())
+                await asyncio.sleep(0)
+        except Exception as exc:            # noqa: BLE001 — a task has nobody to raise to
+            self.error = exc
+            self.box.errors.show(exc)       # "⚠ …" in the status line; _after_error re-enables
+        finally:
+            self._finish()
 
-    def _train(self, config, reraise=False):
+    def _slices(self, config):
+        """Train ``config``; a generator that yields whenever the event loop should get a turn."""
         X_train, y_train, X_val, y_val = self.data
-        last_start = last_end = last_epoch = time.perf_counter()
-
-        def callback(epoch, history):
+        # The status line shows the divergence message: no warning on top of it.
+        run = train_epochs(self.net, X_train, y_train, X_val, y_val, optimizer=SGD(config["lr"]),
+                           epochs=config["epochs"], batch_size=BATCH_SIZE, l2=config["l2"],
+                           l1=config["l1"], seed=self.seed, warn=False)
+        self.history = history = run.history
+        last_start = last_end = last_epoch = slice_start = time.perf_counter()
+        for epoch in run:
+            if self._stop_requested:
+                run.stop(f"stopped after epoch {epoch}")
+                break
             # Redraw every UPDATE_EVERY seconds, start to start, so that the interval does not
             # grow by the redraw's own time — and already after this epoch if waiting for the
             # next one (as long as this one took) would overshoot.  A slow redraw still leaves
             # some training in between.
-            nonlocal last_start, last_end, last_epoch
-            if self._stop.is_set():
-                return True
             now = time.perf_counter()
             epoch_time, last_epoch = now - last_epoch, now
             if (now - last_start + epoch_time >= UPDATE_EVERY
@@ -236,25 +257,23 @@ class _TrainingExplorer:
                 last_start = now
                 self._draw(history, epoch, config["epochs"])
                 last_end = last_epoch = time.perf_counter()
-            return None
+            if last_epoch - slice_start >= SLICE:
+                yield epoch                 # the loop handles a click on Stop, sends updates
+                if self._stop_requested:
+                    run.stop(f"stopped after epoch {epoch}")
+                    break
+                slice_start = last_epoch = time.perf_counter()
+        self._draw(history, history.epochs_run, config["epochs"])
+        self.status.value = _final_status(history, config)
 
-        try:
-            # The status line shows the divergence message: no warning on top of it.
-            self.history = train(self.net, X_train, y_train, X_val, y_val,
-                                 optimizer=SGD(config["lr"]), epochs=config["epochs"],
-                                 batch_size=BATCH_SIZE, l2=config["l2"], l1=config["l1"],
-                                 seed=self.seed, callback=callback, warn=False)
-            self._draw(self.history, self.history.epochs_run, config["epochs"])
-            self.status.value = _final_status(self.history, config)
-        except Exception as exc:        # shown in the widget: a thread has nobody to raise to
-            self.error = exc
-            self.status.value = (f"<span style='color:#b2182b'>error: "
-                                 f"{html.escape(str(exc))}</span>")
-            if reraise:
-                raise
-        finally:
-            self._set_controls_enabled(True)
-            self.running = False
+    def _after_error(self, exc) -> None:
+        """After a callback's error is shown: no run goes on, the controls are usable."""
+        if self.task is None or self.task.done() or self.task is _current_task():
+            self._finish()
+
+    def _finish(self) -> None:
+        self._set_controls_enabled(True)
+        self.running = False
 
     def _set_controls_enabled(self, enabled: bool) -> None:
         for control in self.controls.values():
@@ -265,18 +284,35 @@ class _TrainingExplorer:
     # --- drawing --------------------------------------------------------------------------
     def _draw(self, history, epoch=None, epochs=None):
         """Redraw boundary and curves from ``self.net`` and ``history`` (finite values only)."""
-        with self._lock:
-            self.boundary.update(self.net)
-            self.loss_curves.update(history, max_epoch=epochs)
-            self.acc_curves.update(history, max_epoch=epochs)
-            if epoch is not None:
-                self.progress.value = epoch
-                self.progress.description = f"epoch {epoch}"
-                if self.running and history.train_loss:
-                    self.status.value = _progress_status(history, epoch, epochs)
-            self._blitter.refresh(self.boundary.contours + self._moving)
-            if self.running:
-                self.update_times.append(time.perf_counter())
+        self.boundary.update(self.net)
+        self.loss_curves.update(history, max_epoch=epochs)
+        self.acc_curves.update(history, max_epoch=epochs)
+        if epoch is not None:
+            self.progress.value = epoch
+            self.progress.description = f"epoch {epoch}"
+            if self.running and history.train_loss:
+                self.status.value = _progress_status(history, epoch, epochs)
+        self._blitter.refresh(self.boundary.contours + self._moving)
+        if self.running:
+            self.update_times.append(time.perf_counter())
+
+
+def _event_loop():
+    """The event loop that runs the kernel (ipykernel's, Pyodide's webloop), or None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    if sys.platform == "emscripten":   # Pyodide: its webloop runs whenever Python is idle
+        return asyncio.get_event_loop()
+    return None
+
+
+def _current_task():
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
 
 
 def _summary(c, data) -> str:

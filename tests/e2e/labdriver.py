@@ -86,6 +86,9 @@ HELPERS_JS = r"""
       .forEach(el => { if (/Traceback|Error\b/.test(el.textContent)) found.push('stderr output: ' + el.textContent.slice(0, 500)); });
     return found;
   };
+  // Errors a widget shows in itself (nnlib.widgets._base.ErrorLine: "\u26a0 ValueError: ...").
+  nn.widgetErrors = () => Array.from(document.querySelectorAll('.jp-OutputArea .widget-html-content, .jp-OutputArea .widget-label'))
+    .map(el => el.textContent.trim()).filter(t => t.includes('\u26a0'));
   nn.unexecuted = () => nn.nonEmptyCodeCells()
     .map((c, i) => [c, i]).filter(([c]) => c.model.executionCount === null).map(([, i]) => i + 1);
 
@@ -296,7 +299,11 @@ class ChapterPage:
         start = time.monotonic()
         self.page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         self.page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-        self.wait_js("n => (__nn.executeInputs >= n || __nn.errors.length > 0) && __nn.quiet(500)",
+        # The kernel's status alone does not say the cells are done: a reply on the control
+        # channel (the debugger's requests) also publishes "idle", even in the middle of a cell
+        # (say, a slow first import), so also wait until every code cell has its number.
+        self.wait_js("n => (__nn.executeInputs >= n && __nn.unexecuted().length === 0"
+                     " || __nn.errors.length > 0 || __nn.errorOutputs().length > 0) && __nn.quiet(500)",
                      RUN_ALL_TIMEOUT_S, arg=n_code)
         return time.monotonic() - start - 0.5
 
@@ -307,6 +314,7 @@ class ChapterPage:
         """Error outputs in the notebook, and errors on the kernel's IOPub (widget callbacks)."""
         found = self.js("() => __nn.errorOutputs()")
         found += [f"kernel error: {_shorten(e)}" for e in self.js("() => __nn.errors")]
+        found += [f"a widget shows an error: {_shorten(e)}" for e in self.js("() => __nn.widgetErrors()")]
         unexecuted = self.js("() => __nn.unexecuted()")
         if unexecuted:
             found.append(f"code cells not executed: {unexecuted}")

@@ -27,7 +27,15 @@ broken = widgets.IntSlider(value=1, min=0, max=5, description="raises")
 def fail(change):
     raise RuntimeError("callback broke")
 broken.observe(fail, "value")
-widgets.VBox([dead, broken, view.widget])
+# nnlib's way: the callback's error is shown in the widget itself (and not raised)
+from nnlib.widgets._base import ErrorLine
+errors = ErrorLine()
+shown = widgets.IntSlider(value=1, min=0, max=5, description="shows its error")
+def fail_visibly(change):
+    view.refresh()
+    raise ValueError("shown in the widget")
+shown.observe(errors.guard(fail_visibly), "value")
+widgets.VBox([dead, broken, shown, errors.line, view.widget])
 '''
 
 
@@ -53,3 +61,4 @@ def test_a_dead_control_and_a_failing_callback_are_reported(lab, page):
     problems = problems_of(lab, page, "bad_widgets.ipynb", [WIDGETS])
     assert "'does nothing'" in problems and "nothing in its cell changed" in problems
     assert "RuntimeError: callback broke" in problems
+    assert "a widget shows an error: \u26a0 ValueError: shown in the widget" in problems

@@ -404,7 +404,11 @@ def build(out: Path, dist: Path | None = None) -> dict:
         f"then open http://127.0.0.1:8000/lab/index.html")
     for c in chapters:
         log(f"  http://127.0.0.1:8000/lab/index.html?path={c.name}")
-    return {"size": size, "files": count, "seconds": seconds}
+    info = {"size_bytes": size, "files": count, "build_seconds": round(seconds, 1),
+            "pyodide": PYODIDE_VERSION, "chapters": [c.name for c in chapters]}
+    # Beside the site, not in it: what the browser tests read (and when it was built).
+    (out.parent / (out.name + "-build.json")).write_text(json.dumps(info, indent=1) + "\n")
+    return info
 
 
 def check_site(site: Path, chapters: list[Path]) -> None:

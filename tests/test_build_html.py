@@ -82,3 +82,19 @@ def test_build_writes_pages_index_and_listing(builder, tmp_path):
     assert 'href="03_backprop.html"' in index and "explain vanishing gradients." in index
     listing = json.loads((out / "chapters.json").read_text())
     assert listing[0]["title"] == "03 · Backpropagation"
+
+
+def test_pages_and_index_link_each_chapter_to_the_browser_edition(builder, tmp_path):
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{**md(OPENING), "id": "a", "metadata": {}},
+                    {**code("print(1)"), "id": "b", "metadata": {}}]}
+    src = tmp_path / "03_backprop.ipynb"
+    src.write_text(json.dumps(nb))
+    out = tmp_path / "html"
+    builder.build([src], out)   # default: _build/lite beside _build/html
+    live = 'href="../lite/lab/index.html?path=03_backprop.ipynb"'
+    assert live in (out / "03_backprop.html").read_text()
+    assert live in (out / "index.html").read_text()
+    builder.build([src], out, lite_url="")
+    assert "lab/index.html" not in (out / "03_backprop.html").read_text()
+    assert "lab/index.html" not in (out / "index.html").read_text()

@@ -66,7 +66,8 @@ def test_runtime_dependencies_are_only_what_nnlib_imports():
                      else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
                      else [])
             imported |= {n.split(".")[0] for n in names}
-    third_party = {normalise(n) for n in imported
+    distribution = {"PIL": "pillow"}   # import name -> PyPI name, where they differ
+    third_party = {normalise(distribution.get(n, n)) for n in imported
                    if n not in sys.stdlib_module_names and n not in ("nnlib", "__future__")}
     assert runtime == third_party, (
         f"nnlib's runtime dependencies should be exactly what it imports at module level: "

@@ -147,3 +147,19 @@ def test_pages_configure_mathjax_for_the_fonts_it_has_and_load_nothing_remote(bu
         assert 'webFont: "STIX-Web"' in page, name
         assert "mathjax/MathJax.js" in page, name
     assert (out / "mathjax" / "jax" / "output" / "HTML-CSS" / "fonts" / "STIX-Web" / "fontdata.js").is_file()
+
+
+def test_pages_and_index_link_each_chapter_to_the_browser_edition(builder, tmp_path):
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{**md(OPENING), "id": "a", "metadata": {}},
+                    {**code("print(1)"), "id": "b", "metadata": {}}]}
+    src = tmp_path / "03_backprop.ipynb"
+    src.write_text(json.dumps(nb))
+    out = tmp_path / "html"
+    builder.build([src], out)   # default: _build/lite beside _build/html
+    live = 'href="../lite/lab/index.html?path=03_backprop.ipynb"'
+    assert live in (out / "03_backprop.html").read_text()
+    assert live in (out / "index.html").read_text()
+    builder.build([src], out, lite_url="")
+    assert "lab/index.html" not in (out / "03_backprop.html").read_text()
+    assert "lab/index.html" not in (out / "index.html").read_text()

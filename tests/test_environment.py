@@ -42,11 +42,36 @@ def split_spec(spec: str) -> tuple[str, str]:
 
 
 def pyproject_requirements() -> dict[str, str]:
-    """Runtime and dev dependencies of pyproject.toml: normalised name -> version spec."""
+    """Runtime dependencies and every extra of pyproject.toml: normalised name -> version spec."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     specs = list(project["dependencies"])
-    specs += project.get("optional-dependencies", {}).get("dev", [])
+    for extra in project.get("optional-dependencies", {}).values():
+        specs += extra
     return dict(split_spec(s) for s in specs)
+
+
+def test_runtime_dependencies_are_only_what_nnlib_imports():
+    """`pip install nnlib` (the browser edition's kernel does it) must not pull in the
+    notebook stack: the runtime list is exactly the third-party packages nnlib imports at
+    module level, everything else lives in an extra ('lab', 'dev') that make installs."""
+    import ast
+    import sys
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {split_spec(s)[0] for s in project["dependencies"]}
+    imported = set()
+    for path in (ROOT / "nnlib").rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:   # module level only
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                     else [])
+            imported |= {n.split(".")[0] for n in names}
+    distribution = {"PIL": "pillow"}   # import name -> PyPI name, where they differ
+    third_party = {normalise(distribution.get(n, n)) for n in imported
+                   if n not in sys.stdlib_module_names and n not in ("nnlib", "__future__")}
+    assert runtime == third_party, (
+        f"nnlib's runtime dependencies should be exactly what it imports at module level: "
+        f"declared {sorted(runtime)}, imported {sorted(third_party)}")
 
 
 def load_environment() -> dict:

@@ -26,6 +26,12 @@ re-executed (``make notebooks`` does that).  What a reader gets in the folder:
   A chapter without them still gets an entry (its first paragraph stands in for the
   summary) and a warning is printed.
 
+Each page's navigation and each index entry link the chapter to its live version in the
+browser edition (``make lite``): ``../lite/lab/index.html?path=NN_name.ipynb``, i.e. the two
+editions deployed side by side as built, ``_build/html/`` and ``_build/lite/`` (copy both
+folders, keeping their names, to the web server).  ``--lite-url URL/`` points elsewhere,
+``--lite-url ''`` leaves the links out.
+
 Prints one line per chapter; exits non-zero when a chapter cannot be converted.
 """
 
@@ -49,6 +55,8 @@ CHAPTERS = ROOT / "chapters"
 DEFAULT_OUT = ROOT / "_build" / "html"
 CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
 BOOK_TITLE = "Neural Networks — an interactive companion"
+# Where the browser edition is, relative to these pages: _build/lite beside _build/html.
+DEFAULT_LITE_URL = "../lite/"
 
 TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 # '**Summary:** text' or '**Summary**: text' (any case), the rest of the paragraph.
@@ -69,6 +77,10 @@ class Chapter:
     @property
     def html_name(self) -> str:
         return self.path.stem + ".html"
+
+    def live_href(self, lite_url: str) -> str:
+        """This chapter opened in the browser edition's JupyterLab."""
+        return f"{lite_url}lab/index.html?path={self.path.stem}.ipynb"
 
 
 def chapter_paths(args: list[str]) -> list[Path]:
@@ -176,6 +188,7 @@ NAV_CSS = """
             font: 14px/1.4 system-ui, sans-serif; border-bottom: 1px solid #ddd; background: #fafafa; }
   .nn-nav a { text-decoration: none; color: #1a5fb4; }
   .nn-nav .nn-here { color: #555; }
+  .nn-nav a.nn-live { font-weight: 600; }
 </style>
 """
 
@@ -214,13 +227,20 @@ def remote_urls(page: str) -> list[str]:
     return [a or b for a, b in REMOTE_URL.findall(page)]
 
 
-def _nav(chapters: list[Chapter], i: int) -> str:
+LIVE_TITLE = ("Open this chapter in JupyterLab in your browser (the browser edition): "
+              "run the code and move the widgets, with nothing to install")
+
+
+def _nav(chapters: list[Chapter], i: int, lite_url: str = DEFAULT_LITE_URL) -> str:
     links = []
     if i > 0:
         links.append(f'<a href="{chapters[i - 1].html_name}" rel="prev">← {html.escape(chapters[i - 1].title)}</a>')
     links.append('<a href="index.html">Contents</a>')
     if i + 1 < len(chapters):
         links.append(f'<a href="{chapters[i + 1].html_name}" rel="next">{html.escape(chapters[i + 1].title)} →</a>')
+    if lite_url:
+        links.append(f'<a class="nn-live" href="{html.escape(chapters[i].live_href(lite_url))}" '
+                     f'title="{html.escape(LIVE_TITLE)}">▶ Run it live</a>')
     return f'<nav class="nn-nav">{"".join(links)}</nav>'
 
 
@@ -232,14 +252,17 @@ def _finish_page(page: str, title: str, nav: str) -> str:
     return page.replace("</body>", nav + "\n</body>", 1)
 
 
-def index_page(chapters: list[Chapter], mathjax_url: str) -> str:
+def index_page(chapters: list[Chapter], mathjax_url: str, lite_url: str = DEFAULT_LITE_URL) -> str:
     entries = []
     for ch in chapters:
         goals = "".join(f"<li>{_inline(g)}</li>" for g in ch.goals)
+        live = (f'  <p class="live"><a class="nn-live" href="{html.escape(ch.live_href(lite_url))}" '
+                f'title="{html.escape(LIVE_TITLE)}">▶ Run it live in your browser</a></p>\n' if lite_url else "")
         entries.append(
             f'<li class="chapter">\n'
             f'  <h2><a href="{ch.html_name}">{html.escape(ch.title)}</a></h2>\n'
             f'  <p class="summary">{_inline(ch.summary)}</p>\n'
+            + live
             + (f'  <p class="goals-head">Learning goals</p>\n  <ul class="goals">{goals}</ul>\n' if goals else "")
             + "</li>")
     body = "\n".join(entries) or "<li>No chapters yet.</li>"
@@ -261,6 +284,8 @@ MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$'], ['\\\\(','\\\\)']], proc
   li.chapter h2 {{ font-size: 1.25em; margin: 0 0 0.3em; }}
   li.chapter h2 a {{ text-decoration: none; color: #1a5fb4; }}
   .summary {{ margin: 0 0 0.4em; }}
+  .live {{ margin: 0.2em 0 0.4em; }}
+  .live a {{ color: #1a5fb4; font-weight: 600; text-decoration: none; }}
   .goals-head {{ margin: 0.4em 0 0.1em; font-weight: 600; font-size: 0.95em; }}
   ul.goals {{ margin: 0; }}
   footer {{ border-top: 1px solid #ddd; margin-top: 1em; padding-top: 0.8em; color: #555; font-size: 0.9em; }}
@@ -270,7 +295,8 @@ MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$'], ['\\\\(','\\\\)']], proc
 <h1>{html.escape(BOOK_TITLE)}</h1>
 <p>Static pages of the executed chapters: every figure, number and animation as the chapter
 produced it. The animations play here; the widgets only move with a live kernel —
-run the chapters with <code>make lab</code> for that.</p>
+<b>Run it live</b> opens a chapter in JupyterLab in your browser (the browser edition, nothing to
+install), or run the chapters on your own machine with <code>make lab</code>.</p>
 <ol class="chapters">
 {body}
 </ol>
@@ -293,7 +319,8 @@ def local_mathjax(out: Path) -> str:
     return "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
 
-def build(paths: list[Path], out: Path, mathjax_url: str | None = None) -> list[Chapter]:
+def build(paths: list[Path], out: Path, mathjax_url: str | None = None,
+          lite_url: str = DEFAULT_LITE_URL) -> list[Chapter]:
     out.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(template_name="lab", template_file="nn_chapter.html.j2",
                             extra_loaders=[DictLoader({"nn_chapter.html.j2": PAGE_TEMPLATE})])
@@ -302,7 +329,7 @@ def build(paths: list[Path], out: Path, mathjax_url: str | None = None) -> list[
     chapters = [read_chapter(p, c) for p, c in zip(paths, cells)]
     for i, ch in enumerate(chapters):
         body, _ = exporter.from_filename(str(ch.path), resources={"metadata": {"name": ch.title}})
-        (out / ch.html_name).write_text(_finish_page(body, ch.title, _nav(chapters, i)), encoding="utf-8")
+        (out / ch.html_name).write_text(_finish_page(body, ch.title, _nav(chapters, i, lite_url)), encoding="utf-8")
         unexecuted = _unexecuted(cells[i])
         if unexecuted:
             ch.warnings.append(f"{unexecuted} code cell(s) have never been run: run 'make notebooks'")
@@ -310,7 +337,7 @@ def build(paths: list[Path], out: Path, mathjax_url: str | None = None) -> list[
         print(f"{ch.html_name:<28} {size:5.1f} MB  {ch.title}")
         for warning in ch.warnings:
             print(f"  warning: {ch.path.name}: {warning}", file=sys.stderr)
-    (out / "index.html").write_text(index_page(chapters, exporter.mathjax_url), encoding="utf-8")
+    (out / "index.html").write_text(index_page(chapters, exporter.mathjax_url, lite_url), encoding="utf-8")
     (out / "chapters.json").write_text(json.dumps(
         [{"file": c.html_name, "title": c.title, "summary": c.summary, "goals": c.goals} for c in chapters],
         indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -322,11 +349,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="chapter notebooks (default: every chapters/NN_*.ipynb)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT.relative_to(ROOT)})")
+    parser.add_argument("--lite-url", default=DEFAULT_LITE_URL,
+                        help=f"the browser edition relative to the pages, ending in '/' (default: {DEFAULT_LITE_URL}, "
+                             f"i.e. _build/lite beside _build/html); '' for no live links")
     args = parser.parse_args(argv)
+    if args.lite_url and not args.lite_url.endswith("/"):
+        args.lite_url += "/"
     paths = chapter_paths(args.notebooks)
     if not paths:
         print(f"no chapter notebooks ({CHAPTER_GLOB}) in {CHAPTERS}", file=sys.stderr)
-    build(paths, args.out.resolve())
+    build(paths, args.out.resolve(), lite_url=args.lite_url)
     return 0
 
 

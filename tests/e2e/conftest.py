@@ -107,6 +107,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_sep("=", "browser tests: chapters in JupyterLab")
         for line in format_results(results):
             terminalreporter.write_line(line)
+    from litesite import LITE_RESULTS_KEY, REPORT, report_lines
+    lite = config.stash.get(LITE_RESULTS_KEY, None)
+    if lite and lite.get("chapters"):
+        terminalreporter.write_sep("=", f"browser edition (make lite), also in {REPORT.relative_to(ROOT)}")
+        for line in report_lines(lite):
+            terminalreporter.write_line(line)
 
 
 # --- results shown in the summary ----------------------------------------------------
@@ -144,20 +150,26 @@ def format_results(results: list[dict]) -> list[str]:
 # --- browser -------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, headless, launched by playwright (never playwright's own build)."""
+def playwright_driver():
+    """One playwright driver for the session (the lab and the browser-edition tests share it)."""
     reason = _browser_missing()
     if reason is not None:  # only reached when a test without the marker asks for it
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    """Debian's Chromium, headless, launched by playwright (never playwright's own build)."""
+    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                 args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @pytest.fixture

@@ -347,8 +347,7 @@ class ChapterPage:
         stop_after = False
         try:
             if kind == "slider":
-                now, top = (float(el.get_attribute(a) or 0) for a in ("aria-valuenow", "aria-valuemax"))
-                el.press("ArrowLeft" if now >= top else "ArrowRight")
+                self.nudge_slider(el)
             elif kind in ("dropdown", "select"):
                 options = el.locator("option")
                 n = options.count()
@@ -406,6 +405,11 @@ class ChapterPage:
             result.note = (result.note + "; " if result.note else "") + self._stop_long_task(cell, control["index"])
         self.wait_quiet(LONG_TASK_TIMEOUT_S)
         return result
+
+    def nudge_slider(self, el) -> None:
+        """One step of a slider, with the keyboard (its handle has focus): right, or left at the end."""
+        now, top = (float(el.get_attribute(a) or 0) for a in ("aria-valuenow", "aria-valuemax"))
+        el.press("ArrowLeft" if now >= top else "ArrowRight")
 
     def _stop_long_task(self, cell: int, started_by: int) -> str:
         """After a button: if its cell now offers an enabled Stop-like button, click it."""

@@ -252,3 +252,14 @@ def test_every_exercise_is_in_its_chapter_with_indexed_hints(module, chapter):
     if module is ch03:
         assert source.index("## From gradients to learning") > source.index("## Summary")
         assert source.index("ch03.train_loop.check(") > source.index("## From gradients to learning")
+
+
+@pytest.mark.parametrize("name", [n for n, ex in ALL.items() if isinstance(ex, Exercise)])
+def test_every_solution_runs_on_its_own_when_pasted(name):
+    """A learner pastes solution()'s text into a fresh cell: it must run with nothing else
+    defined (its imports, helpers and tables come with it) and be judged correct."""
+    ex = ALL[name]
+    namespace: dict = {}
+    exec(compile(str(ex.solution_text()), f"<solution of {name}>", "exec"), namespace)
+    verdict = ex.evaluate(namespace[ex.reference.__name__])
+    assert verdict.status == "correct", verdict.message

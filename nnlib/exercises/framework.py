@@ -211,7 +211,9 @@ class Exercise(_Hints):
         _show(self.evaluate(fn))
 
     def solution_text(self) -> SolutionText:
-        return SolutionText(textwrap.dedent(inspect.getsource(self.reference)))
+        """The reference's source, preceded by what it needs to run when pasted into a
+        notebook: its imports, helper functions and small tables from the exercise module."""
+        return SolutionText(_self_contained_source(self.reference))
 
     def solution(self) -> None:
         """Show the reference solution's source code."""
@@ -727,3 +729,38 @@ def _describe_exception(exc) -> str:
     if len(text) > 300:
         text = text[:300] + " …"
     return f"your function raised {type(exc).__name__}: {text}{where}"
+
+
+def _self_contained_source(fn) -> str:
+    """``fn``'s source with the imports, helpers and constants it uses from its module, so
+    that the text runs on its own (a learner pastes a solution into a fresh cell)."""
+    imports, defs, seen = [], [], set()
+
+    def names(code):  # the globals a function and its comprehensions/lambdas use
+        yield from code.co_names
+        for const in code.co_consts:
+            if inspect.iscode(const):
+                yield from names(const)
+
+    def need(f):
+        for name in names(f.__code__):
+            if name in seen or name not in f.__globals__:
+                continue
+            seen.add(name)
+            value = f.__globals__[name]
+            if inspect.ismodule(value):
+                module = value.__name__
+                line = (f"import {module}" if module == name else
+                        f"import {module} as {name}" if "." not in module else
+                        f"from {module.rpartition('.')[0]} import {module.rpartition('.')[2]}"
+                        + ("" if module.rpartition('.')[2] == name else f" as {name}"))
+                imports.append(line)
+            elif inspect.isfunction(value) and value.__module__ == f.__module__:
+                need(value)
+                defs.append(textwrap.dedent(inspect.getsource(value)))
+            elif isinstance(value, (dict, tuple, list, int, float, str)) and len(repr(value)) < 2000:
+                defs.append(f"{name} = {value!r}\n")
+    need(fn)
+    head = "".join(line + "\n" for line in sorted(set(imports), key=lambda l: (l.startswith("from"), l)))
+    body = "\n\n".join(defs + [textwrap.dedent(inspect.getsource(fn))])
+    return (head + "\n\n" if head else "") + body

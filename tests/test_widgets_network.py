@@ -169,6 +169,32 @@ def test_representation_train_and_reset():
     assert "nn-no-redraw" in c["epochs"]._dom_classes              # the browser test's convention
 
 
+def test_representation_trains_in_slices_on_the_event_loop():
+    """The Train click returns at once in a kernel (no threads: the browser edition has none);
+    the controls wait, the loop gets turns while it trains, and the result is the blocking one's."""
+    import asyncio
+
+    blocking = representation_widget(seed=0, dataset="moons")
+    blocking.controls["epochs"].value = 200
+    blocking.controls["train"].click()                            # no loop: trains before returning
+
+    box = representation_widget(seed=0, dataset="moons")
+    box.controls["epochs"].value = 200
+    turns = []
+
+    async def scenario():
+        box.controls["train"].click()
+        assert box.status.value == "training…" and box.controls["train"].disabled
+        while box.controls["train"].disabled:
+            turns.append(1)
+            await asyncio.sleep(0.005)
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert turns, "the event loop got no turn while the network trained"
+    assert box.status.value == blocking.status.value and box.status.value.startswith("trained 200 epochs")
+    assert not any(c.disabled for c in box.controls.values())
+
+
 def test_representation_layer_slider_follows_depth():
     box = representation_widget(seed=0, layers=3)
     c, sweep = box.controls, Sweep(box)

@@ -8,9 +8,11 @@ sees it, so widgets never leak open figures, and no front-end extension is neede
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import sys
+import time
 import traceback
 from contextlib import contextmanager
 
@@ -417,3 +419,76 @@ def check_runs(runs, data, name, panels, choices):
         raise TypeError(f"panels must be a list of panel names from {list(choices)}, "
                         f"got {_describe(panels)}")
     return runs
+
+
+# --- long work in a callback: slices that give the event loop a turn ---------------------
+# Pyodide (the browser edition) has no threads, and a callback that trains for seconds freezes
+# the page.  So long work is a generator that yields every SLICE seconds or so; it runs as an
+# asyncio task on the kernel's loop (ipykernel's, or Pyodide's webloop), which sends the
+# widget updates and handles the next click between two slices.
+
+#: Seconds of work between two turns of the event loop.
+SLICE = 0.05
+
+
+def event_loop():
+    """The event loop that runs the kernel (ipykernel's, Pyodide's webloop), or None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    if sys.platform == "emscripten":   # Pyodide: its webloop runs whenever Python is idle
+        return asyncio.get_event_loop()
+    return None
+
+
+def current_task():
+    """The asyncio task running now, or None."""
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
+
+
+def run_in_slices(steps, errors: ErrorLine | None = None, on_done=None):
+    """Run the generator ``steps`` to its end; each ``yield`` gives the event loop a turn.
+
+    With an event loop running, returns the asyncio task at once; without one (a script, a
+    test), runs ``steps`` before returning and returns None.  ``on_done()`` runs at the end
+    either way, also after an error; in the task an error is shown in ``errors``.
+    """
+    loop = event_loop()
+    if loop is None:
+        try:
+            for _ in steps:
+                pass
+        finally:
+            if on_done is not None:
+                on_done()
+        return None
+
+    async def run():
+        try:
+            for _ in steps:
+                await asyncio.sleep(0)
+        except Exception as exc:            # noqa: BLE001 — a task has nobody to raise to
+            try:
+                if on_done is not None:
+                    on_done()
+            finally:                        # the error is what the widget shows last
+                if errors is None:
+                    raise exc
+                errors.show(exc)
+        else:
+            if on_done is not None:
+                on_done()
+    return loop.create_task(run())
+
+
+def sliced(iterable, seconds: float = SLICE):
+    """Iterate ``iterable``, yielding ``None`` after every ``seconds`` of its work (for run_in_slices)."""
+    start = time.perf_counter()
+    for _ in iterable:
+        if time.perf_counter() - start >= seconds:
+            yield None
+            start = time.perf_counter()

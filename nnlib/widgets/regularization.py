@@ -21,6 +21,7 @@ Like the toolkit's builders they return a VBox carrying ``controls`` (name → w
 from __future__ import annotations
 
 import html
+import inspect
 
 import ipywidgets as widgets
 import numpy as np
@@ -32,7 +33,8 @@ from ..analysis.training import final_losses, train_run
 from ..chapter_settings import CH5_LAB
 from ..viz.regularization import SweepSummaryArtists, WeightHistogramArtists
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
-from ._base import BlitRefresher, FigureView, check_runs, explorer_box, fixed_layout
+from ._base import (MAX_POINTS, BlitRefresher, FigureView, _in_range, check_runs, explorer_box,
+                    fixed_layout)
 
 #: The panels :func:`sweep_widget` can show, besides the decision boundary.
 PANELS = ("weights", "curves", "summary")
@@ -123,8 +125,8 @@ def regularization_lab(settings=None, seed=0, n_val=270) -> widgets.VBox:
     would have kept the weights.
     """
     seed = check_int(seed, "seed", minimum=0)
-    n_val = check_int(n_val, "n_val", minimum=2)
-    settings = dict(CH5_LAB["train"] if settings is None else settings)
+    n_val = _in_range(n_val, "n_val", 2, MAX_POINTS)
+    settings = _check_settings(CH5_LAB["train"] if settings is None else settings)
     controls = {
         "n_train": widgets.IntSlider(value=CH5_LAB["n_train"], min=20, max=400, step=10,
                                      description="training points", continuous_update=False),
@@ -185,3 +187,17 @@ def regularization_lab(settings=None, seed=0, n_val=270) -> widgets.VBox:
                         caption, view.widget], controls, [view])
     box.lab = state
     return box
+
+
+def _check_settings(settings) -> dict:
+    """``settings`` as a dict of :func:`train_run` keywords (with ``sizes``), else a clear error."""
+    if not isinstance(settings, dict):
+        raise TypeError(f"settings must be a dict of train_run keywords such as "
+                        f"{{'sizes': [2, 32, 32, 1], 'lr': 0.2}}, got {settings!r} ({type(settings).__name__})")
+    allowed = [p for p in inspect.signature(train_run).parameters if p not in ("data", "callback", "value")]
+    unknown = [k for k in settings if k not in allowed]
+    if unknown or "sizes" not in settings:
+        what = f"unknown keys {unknown}" if unknown else "no 'sizes'"
+        raise ValueError(f"settings must hold train_run keywords ({', '.join(allowed)}), "
+                         f"'sizes' among them; got {what}")
+    return dict(settings)

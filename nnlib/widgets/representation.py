@@ -18,9 +18,10 @@ import numpy as np
 from .._checks import check_choice, check_int
 from ..datasets import CLASSIFICATION, DATASETS
 from ..optimizers import Adam
-from ..training import train
+from ..training import train_epochs
 from ..viz.representation import RepresentationArtists, class_colors, representation_views
-from ._base import _SLIDER, MAX_POINTS, FigureView, _box, _in_range, _mlp, _network_controls
+from ._base import (_SLIDER, MAX_POINTS, FigureView, _box, _in_range, _mlp, _network_controls,
+                    run_in_slices, sliced)
 
 # --- 3. representations ------------------------------------------------------------------------
 
@@ -81,14 +82,26 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
         show_layer()
 
     def on_train(button):
+        # Trains in slices that give the event loop a turn (run_in_slices): the page stays
+        # live, also in the browser edition, which has no threads.
         X, y = state["data"]
         state["clicks"] += 1
-        history = train(state["net"], X, y, optimizer=state["optimizer"], batch_size=32,
-                        epochs=controls["epochs"].value, seed=seed + state["clicks"])
-        state["trained"] += history.epochs_run
-        status.value = _training_status(history, state["trained"])
-        recompute()
-        show_layer()
+        run = train_epochs(state["net"], X, y, optimizer=state["optimizer"], batch_size=32,
+                           epochs=controls["epochs"].value, seed=seed + state["clicks"])
+        busy = [controls[k] for k in ("train", "reset", "dataset", "layers", "width", "activation")]
+        for control in busy:
+            control.disabled = True
+        status.value = "training…"
+
+        def done():
+            for control in busy:
+                control.disabled = False
+            state["trained"] += run.history.epochs_run
+            status.value = _training_status(run.history, state["trained"])
+            recompute()
+            show_layer()
+
+        state["task"] = run_in_slices(sliced(run), errors=box.errors, on_done=done)
 
     def on_z(change):
         recompute()
@@ -105,7 +118,8 @@ def representation_widget(seed=0, dataset="moons", layers=3, width=2, activation
             view.widget,
             widgets.HBox([controls["layer"], controls["z"]]),
             widgets.HBox([controls["epochs"], controls["train"], controls["reset"], status])]
-    return _box(rows, controls, [view], status=status)
+    box = _box(rows, controls, [view], status=status)
+    return box
 
 
 def _training_status(history, total):

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import sys
 import time
 
 import ipywidgets as widgets
@@ -47,14 +46,13 @@ from ..network import MLP
 from ..optimizers import SGD
 from ..training import History, train_epochs
 from ..viz.training import CurveArtists, DecisionBoundaryArtists
-from ._base import MAX_POINTS, BlitRefresher, FigureView, _in_range, explorer_box, fixed_layout
+from ._base import (MAX_POINTS, SLICE, BlitRefresher, FigureView, _in_range, current_task, event_loop,
+                    explorer_box, fixed_layout)
 
 #: Seconds from the start of one plot update to the start of the next while training.
 UPDATE_EVERY = 0.1
 #: ... but at least this share of UPDATE_EVERY trains between two updates (slow redraws).
 MIN_TRAINING_SHARE = 0.2
-#: Seconds of training at most before the event loop gets a turn (to handle a click on Stop).
-SLICE = 0.05
 #: Mini-batch size of every run.
 BATCH_SIZE = 32
 
@@ -203,7 +201,7 @@ class _TrainingExplorer:
         except BaseException:
             self._finish()
             raise
-        loop = _event_loop()
+        loop = event_loop()
         if blocking or loop is None:
             try:
                 for _ in slices:
@@ -268,7 +266,7 @@ class _TrainingExplorer:
 
     def _after_error(self, exc) -> None:
         """After a callback's error is shown: no run goes on, the controls are usable."""
-        if self.task is None or self.task.done() or self.task is _current_task():
+        if self.task is None or self.task.done() or self.task is current_task():
             self._finish()
 
     def _finish(self) -> None:
@@ -295,24 +293,6 @@ class _TrainingExplorer:
         self._blitter.refresh(self.boundary.contours + self._moving)
         if self.running:
             self.update_times.append(time.perf_counter())
-
-
-def _event_loop():
-    """The event loop that runs the kernel (ipykernel's, Pyodide's webloop), or None."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    if sys.platform == "emscripten":   # Pyodide: its webloop runs whenever Python is idle
-        return asyncio.get_event_loop()
-    return None
-
-
-def _current_task():
-    try:
-        return asyncio.current_task()
-    except RuntimeError:
-        return None
 
 
 def _summary(c, data) -> str:

@@ -449,7 +449,8 @@ for norm in (None, "batch"):
     counted = MLP(CH5_OVERFIT["sizes"], activation="tanh", head="sigmoid", norm=norm, seed=0)
     print(f"{'batch norm' if norm else 'plain':>10}: {counted.n_params} parameters:",
           {k: v.size for k, v in counted.params.items()})
-#
+
+# %% [markdown]
 # **Training vs evaluation.** In training the statistics are the batch's own. At evaluation
 # a prediction must not depend on which other samples share its batch, so batch norm keeps
 # running averages during training,
@@ -498,7 +499,8 @@ rv_torch = torch_running_var(bn.running_var, n=8, t=3, momentum=bn.momentum)
 print("running variance: nnlib", np.round(bn.running_var, 4), " PyTorch", np.round(rv_torch, 4))
 print("PyTorch's evaluation output / nnlib's:",
       np.round(np.sqrt((bn.running_var + bn.eps) / (rv_torch + bn.eps)), 4))
-#
+
+# %% [markdown]
 # **At a high learning rate.** Chapter 4 killed most units of a three-layer ReLU network
 # with plain SGD at learning rate 2.0. The same network, the same data and the same rate,
 # with and without batch norm:

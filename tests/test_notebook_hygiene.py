@@ -71,3 +71,17 @@ def test_notebook_is_clean(path):
     found = problems(nb, path.stat().st_size)
     assert not found, (f"chapters/{path.name}:\n  " + "\n  ".join(found)
                        + f"\nRe-run it: make notebook NB=chapters/{path.stem}.py")
+
+
+# A paragraph of the text commented into a code cell (a lost ``# %% [markdown]`` line) shows
+# to the reader as grey code, its maths untypeset: bold run-in heads and maths mark it.
+PROSE_IN_CODE = ("# **", "# $", "# $$")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_paragraph_of_text_sits_in_a_code_cell(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    found = [(i, line) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+             for line in cell.source.splitlines() if line.startswith(PROSE_IN_CODE)]
+    assert not found, (f"{notebook.name}: text in code cells (a missing '# %% [markdown]' "
+                       f"line in the .py?): {found}")

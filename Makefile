@@ -93,7 +93,7 @@ html: $(STAMP)
 
 # The browser edition: every chapter in JupyterLab in the browser, on Pyodide's Python
 # kernel (WebAssembly), nnlib preinstalled, no request to any other machine.  Its build
-# tools live in their own venv (.venv-lite, pinned with hashes in tools/lite/requirements.txt);
+# tools live in their own venv (.venv-lite, pinned exactly in tools/lite/requirements.txt);
 # downloads (npm's pyodide, Pyodide's package wheels) are cached in $$NN_CACHE
 # (~/.cache/nn-companion).  PYODIDE_DIST=/path/to/pyodide builds from a local copy of the
 # Pyodide 0.27.7 distribution instead.  Always a fresh folder.  See tools/build_lite.py.

@@ -149,9 +149,13 @@ def format_results(results: list[dict]) -> list[str]:
 
 # --- browser -------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver():
-    """One playwright driver for the session (the lab and the browser-edition tests share it)."""
+    """One playwright driver for the browser tests (the lab and the browser-edition tests share it).
+
+    Scoped to one test module, not the session: playwright's sync API keeps an asyncio loop marked
+    as running in the main thread while it lives, and the widget tests that follow run
+    their own event loop (the training explorer's asyncio task)."""
     reason = _browser_missing()
     if reason is not None:  # only reached when a test without the marker asks for it
         pytest.skip(reason)
@@ -161,7 +165,7 @@ def playwright_driver():
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver):
     """Debian's Chromium, headless, launched by playwright (never playwright's own build)."""
     chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,

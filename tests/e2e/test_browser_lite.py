@@ -41,7 +41,7 @@ KERNEL_READY_TIMEOUT_S = 120
 EXERCISE = re.compile(r"^(?P<mod>ch\d\d)\.(?P<ex>\w+)\.check\((?P<fn>\w+)\)\s*$", re.M)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def offline_browser(playwright_driver):
     """Chromium as for the lab tests, plus a dead proxy for every non-loopback address."""
     chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,

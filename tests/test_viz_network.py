@@ -301,3 +301,17 @@ def test_plot_gradient_norms_zero_and_bad_input():
         plot_gradient_norms([])
     with pytest.raises(TypeError, match="grads_or_norms"):
         plot_gradient_norms("big")
+
+
+def test_displayed_figures_are_drawn_for_high_density_screens():
+    """setup_notebook's PNG: PIXEL_RATIO pixels per pixel shown, the shown size in its metadata."""
+    from nnlib.viz import new_axes
+    from nnlib.viz.notebook import PIXEL_RATIO, figure_png
+
+    fig, ax = new_axes(figsize=(4.0, 3.0), dpi=100)
+    ax.plot([0, 1], [0, 1])
+    data, meta = figure_png(fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert abs(width - PIXEL_RATIO * meta["width"]) <= 1 and abs(height - PIXEL_RATIO * meta["height"]) <= 1
+    assert 300 <= meta["width"] <= 450 and 200 <= meta["height"] <= 340    # about 4 × 3 in at 100 dpi
